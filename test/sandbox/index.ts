@@ -1,0 +1,26 @@
+// Starts the Google sandbox with every surface registered. Surfaces add their own module here.
+import { GoogleSandbox } from './server';
+import { OAuthState } from './oauth';
+import { GmailState } from './gmail';
+
+export * from './server';
+export * from './oauth';
+export * from './gmail';
+
+export interface Sandbox {
+	server: GoogleSandbox;
+	oauth: OAuthState;
+	gmail: GmailState;
+	port: number;
+	close(): Promise<void>;
+}
+
+export async function startSandbox(opts: { seed?: number; port?: number } = {}): Promise<Sandbox> {
+	const server = new GoogleSandbox(opts.seed);
+	const oauth = new OAuthState();
+	oauth.register(server);
+	const gmail = new GmailState(oauth);
+	gmail.register(server);
+	await server.start(opts.port);
+	return { server, oauth, gmail, port: server.port, close: () => server.close() };
+}
