@@ -1,0 +1,9 @@
+// Every resource of the Google Connector node. A new resource is one import and one entry here.
+import type { Resource } from './operation';
+import { connection } from './connection/Connection.resource';
+import { identity } from './identity/Identity.resource';
+
+export const resources: Record<string, Resource> = {
+	connection,
+	identity,
+};

@@ -1,0 +1,2 @@
+// Dropdowns loaded from the connected account. Each surface adds its own loader here.
+export {};

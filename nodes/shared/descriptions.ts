@@ -1,0 +1,23 @@
+// Editor properties every Google Connector node shares: how it authenticates.
+import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+
+export const authenticationProperty: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'OAuth2 (Sign in with Google)', value: 'oAuth2' },
+		{ name: 'Service Account', value: 'serviceAccount' },
+	],
+	default: 'oAuth2',
+};
+
+export const connectorCredentials: INodeCredentialDescription[] = [
+	{ name: 'googleConnectorOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
+	{
+		name: 'googleConnectorServiceAccountApi',
+		required: true,
+		testedBy: 'googleConnectorServiceAccountTest',
+		displayOptions: { show: { authentication: ['serviceAccount'] } },
+	},
+];

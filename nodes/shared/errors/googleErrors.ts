@@ -1,0 +1,212 @@
+// Turns Google's error answers into plain words, and decides which ones may be retried.
+// Pure: no n8n imports. The transport wraps the result in a NodeApiError.
+import { SURFACE_INFO, surfaceOfScope, type Surface } from '../auth/scopes';
+import { redactSecrets } from './redact';
+
+export const RECONNECT_MESSAGE = 'The Google connection has expired or was revoked; reconnect the credential';
+
+export type GoogleErrorKind =
+	| 'reconnect'
+	| 'scope'
+	| 'rate'
+	| 'quota'
+	| 'server'
+	| 'notFound'
+	| 'invalid'
+	| 'permission'
+	| 'tooLarge'
+	| 'other';
+
+export interface GoogleFieldError {
+	code: string;
+	message: string;
+	fieldPath?: string;
+	index?: number;
+}
+
+export interface DescribedGoogleError {
+	kind: GoogleErrorKind;
+	httpCode: number;
+	message: string;
+	description?: string;
+	/** Google's machine reason (e.g. userRateLimitExceeded, invalid_grant). */
+	reason?: string;
+	/** Worth another attempt after a pause. */
+	retryable: boolean;
+	/** Google refused before performing the call (safe to resend a non-idempotent request). */
+	notPerformed: boolean;
+	missingSurface?: Surface;
+	/** Per-field errors (Google Ads GoogleAdsFailure). */
+	fieldErrors?: GoogleFieldError[];
+	requestId?: string;
+}
+
+const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED', 'RESOURCE_TEMPORARILY_EXHAUSTED']);
+const QUOTA_REASONS = new Set(['quotaExceeded', 'dailyLimitExceeded', 'RESOURCE_EXHAUSTED']);
+const SERVER_REASONS = new Set(['backendError', 'internalError']);
+
+function asRecord(v: unknown): Record<string, any> | undefined {
+	return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : undefined;
+}
+
+/** Google Ads errors: `{errorCode: {fieldError: "REQUIRED"}, message, location: {fieldPathElements: [{fieldName, index?}]}}`. */
+export function adsFieldErrors(details: unknown): { errors: GoogleFieldError[]; requestId?: string } {
+	const out: GoogleFieldError[] = [];
+	let requestId: string | undefined;
+	for (const d of Array.isArray(details) ? details : []) {
+		const detail = asRecord(d);
+		if (!detail || !String(detail['@type'] ?? '').includes('GoogleAdsFailure')) continue;
+		requestId = requestId ?? detail.requestId;
+		for (const e of Array.isArray(detail.errors) ? detail.errors : []) {
+			const codeObj = asRecord(e.errorCode) ?? {};
+			const [family, value] = Object.entries(codeObj)[0] ?? ['error', 'UNKNOWN'];
+			const elements: any[] = e.location?.fieldPathElements ?? [];
+			const operationIndex = elements.find((p) => p.fieldName === 'operations' || p.fieldName === 'mutate_operations' || p.fieldName === 'conversions' || p.fieldName === 'events')?.index;
+			out.push({
+				code: `${family}.${String(value)}`,
+				message: String(e.message ?? ''),
+				fieldPath: elements.length
+					? elements.map((p) => (p.index !== undefined ? `${p.fieldName}[${p.index}]` : p.fieldName)).join('.')
+					: undefined,
+				index: typeof operationIndex === 'number' ? operationIndex : operationIndex !== undefined ? Number(operationIndex) : undefined,
+			});
+		}
+	}
+	return { errors: out, requestId };
+}
+
+export function formatFieldErrors(errors: GoogleFieldError[]): string {
+	return errors.map((e) => `${e.code}: ${e.message}${e.fieldPath ? ` (field ${e.fieldPath})` : ''}`).join('; ');
+}
+
+export function describeGoogleError(status: number, body: unknown, context: { surface?: Surface; service?: string } = {}): DescribedGoogleError {
+	let parsed: unknown = body;
+	if (typeof body === 'string') {
+		try {
+			parsed = JSON.parse(body);
+		} catch {
+			parsed = undefined;
+		}
+	}
+	const root = asRecord(parsed) ?? {};
+	const service = context.service ?? 'Google';
+
+	// OAuth endpoint errors: {"error": "invalid_grant", "error_description": "..."}
+	if (typeof root.error === 'string') {
+		const code = root.error;
+		const text = typeof root.error_description === 'string' ? root.error_description : code;
+		if (code === 'invalid_grant' || code === 'invalid_token')
+			return { kind: 'reconnect', httpCode: status, message: RECONNECT_MESSAGE, description: `Google said: ${text}`, reason: code, retryable: false, notPerformed: true };
+		if (code === 'unauthorized_client')
+			return {
+				kind: 'permission',
+				httpCode: status,
+				message: 'Google refused the service account: domain-wide delegation is not granted for these scopes',
+				description: `In the Google Workspace Admin console (Security → API controls → Domain-wide delegation), allow the service account's client id for every scope of the surfaces switched on in the credential. Google said: ${text}`,
+				reason: code,
+				retryable: false,
+				notPerformed: true,
+			};
+		if (code === 'invalid_client')
+			return { kind: 'reconnect', httpCode: status, message: 'Google does not know this OAuth client: check the Client ID and Client Secret in the credential', description: `Google said: ${text}`, reason: code, retryable: false, notPerformed: true };
+		return { kind: 'other', httpCode: status, message: `${service} refused the request: ${code}`, description: text, reason: code, retryable: status >= 500, notPerformed: status < 500 };
+	}
+
+	const error = asRecord(root.error) ?? {};
+	const message = typeof error.message === 'string' ? error.message : `HTTP ${status}`;
+	const errors: any[] = Array.isArray(error.errors) ? error.errors : [];
+	const details: any[] = Array.isArray(error.details) ? error.details : [];
+	const reasons = [
+		...errors.map((e) => e?.reason),
+		...details.map((d) => d?.reason),
+		error.status,
+	].filter((r): r is string => typeof r === 'string');
+	const reason = errors[0]?.reason ?? details.find((d) => d?.reason)?.reason ?? error.status;
+	const ads = adsFieldErrors(details);
+
+	if (status === 401)
+		return { kind: 'reconnect', httpCode: 401, message: RECONNECT_MESSAGE, description: `${service} did not accept the access token (${message}).`, reason, retryable: false, notPerformed: true };
+
+	if (status === 403 && reasons.some((r) => r === 'insufficientPermissions' || r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')) {
+		const surface = context.surface;
+		const label = surface ? SURFACE_INFO[surface].label : 'the needed';
+		return {
+			kind: 'scope',
+			httpCode: 403,
+			message: `The Google connection lacks the ${label} scope`,
+			description: surface
+				? `Switch on "${label}" in the credential and reconnect it: Google shows the consent screen again and grants ${SURFACE_INFO[surface].scopes.join(' ')}.`
+				: 'Switch on the surface this operation needs in the credential and reconnect it with consent.',
+			reason,
+			retryable: false,
+			notPerformed: true,
+			missingSurface: surface,
+		};
+	}
+
+	if (reasons.some((r) => RATE_REASONS.has(r)) || status === 429)
+		return { kind: 'rate', httpCode: status, message: `${service} rate limit reached: ${message}`, reason, retryable: true, notPerformed: true };
+
+	if (reasons.some((r) => QUOTA_REASONS.has(r)))
+		return {
+			kind: 'quota',
+			httpCode: status,
+			message: `${service} quota exhausted: ${message}`,
+			description: reason === 'quotaExceeded' ? 'YouTube quotas reset at midnight Pacific time.' : undefined,
+			reason,
+			retryable: false,
+			notPerformed: true,
+		};
+
+	if (status >= 500 || reasons.some((r) => SERVER_REASONS.has(r)))
+		return { kind: 'server', httpCode: status, message: `${service} had a temporary problem (HTTP ${status}): ${message}`, reason, retryable: true, notPerformed: false };
+
+	if (ads.errors.length)
+		return {
+			kind: status === 403 ? 'permission' : 'invalid',
+			httpCode: status,
+			message: `Google Ads refused the request: ${formatFieldErrors(ads.errors)}`,
+			description: ads.requestId ? `Request id ${ads.requestId}` : undefined,
+			reason: ads.errors[0].code,
+			retryable: false,
+			notPerformed: true,
+			fieldErrors: ads.errors,
+			requestId: ads.requestId,
+		};
+
+	if (status === 404) return { kind: 'notFound', httpCode: 404, message: `${service}: not found (${message})`, reason, retryable: false, notPerformed: true };
+	if (status === 413) return { kind: 'tooLarge', httpCode: 413, message: `${service}: the request is too large (${message})`, reason, retryable: false, notPerformed: true };
+	if (status === 403) return { kind: 'permission', httpCode: 403, message: `${service} denied the request: ${message}`, reason, retryable: false, notPerformed: true };
+	if (status === 400) return { kind: 'invalid', httpCode: 400, message: `${service} rejected the request: ${message}`, reason, retryable: false, notPerformed: true };
+	return { kind: 'other', httpCode: status, message: `${service} answered HTTP ${status}: ${message}`, reason, retryable: false, notPerformed: status < 500 };
+}
+
+/** A scope Google says is required, read from WWW-Authenticate (`scope="..."`), mapped to its surface. */
+export function surfaceFromAuthenticateHeader(header: unknown): Surface | undefined {
+	if (typeof header !== 'string') return undefined;
+	const m = /scope="([^"]+)"/.exec(header);
+	if (!m) return undefined;
+	for (const scope of m[1].split(' ')) {
+		const s = surfaceOfScope(scope);
+		if (s) return s;
+	}
+	return undefined;
+}
+
+/** Retry-After as milliseconds (delta-seconds or HTTP date), capped. */
+export function parseRetryAfter(value: unknown, now = Date.now(), capMs = 60_000): number | undefined {
+	if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+	const text = String(value).trim();
+	if (/^\d+(\.\d+)?$/.test(text)) return Math.min(capMs, Math.round(Number(text) * 1000));
+	const at = Date.parse(text);
+	if (Number.isNaN(at)) return undefined;
+	return Math.min(capMs, Math.max(0, at - now));
+}
+
+/** Exponential backoff with full jitter on the upper half: base·2^attempt·[0.5,1), capped. */
+export function backoffDelay(attempt: number, baseMs: number, maxMs = 32_000, random = Math.random): number {
+	const ceiling = Math.min(maxMs, baseMs * 2 ** attempt);
+	return Math.round(ceiling * (0.5 + random() / 2));
+}
+
+export { redactSecrets };
