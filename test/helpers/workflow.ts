@@ -3,6 +3,18 @@
 // n8n-core's HTTP helpers (axios through @n8n/backend-network's OutboundHttp, and @n8n/client-oauth2
 // for token refresh) reach the sandbox through test/sandbox/redirect-preload.js; SSRF protection is
 // off by default in 2.41 (N8N_SSRF_PROTECTION_ENABLED), which is what lets 127.0.0.1 through.
+// (With it on, n8n resolves through dns.promises.lookup, which the preload does not redirect: ENOTFOUND.)
+//
+// Usage (see test/workflow/harness.test.ts):
+//   const sandbox = await startSandbox(); sandbox.server.useInThisProcess();
+//   const credentials = { googleConnectorOAuth2Api: { id: 'c1', name: 'Google', data: { clientId, clientSecret, oauthTokenData } } };
+//   const r = await runWorkflow({
+//     nodes: [startNode([{ to: 'a@b.test' }]), { name: 'Google', type: 'googleConnector', parameters: {...} }],
+//     connections: chain('Start', 'Google'), credentials,
+//     credentialTypes: [new GoogleConnectorOAuth2Api()], nodeTypes: [new GoogleConnector()],
+//   });
+//   expect(r.error).toBeUndefined(); expect(r.json.Google[0]).toMatchObject({...});
+//   const items = await pollOnce(new GmailSyncTrigger(), { parameters, credentials, credentialTypes, staticData, durableCursors: true });
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
