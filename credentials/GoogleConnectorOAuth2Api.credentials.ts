@@ -16,7 +16,7 @@ export class GoogleConnectorOAuth2Api implements ICredentialType {
 
 	displayName = 'Google Connector OAuth2 API';
 
-	icon: Icon = 'file:../nodes/GoogleConnector/google.svg';
+	icon: Icon = { light: 'file:../nodes/GoogleConnector/google.svg', dark: 'file:../nodes/GoogleConnector/google.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-google-connector/n8n-nodes-google-connector#set-up-google';
 

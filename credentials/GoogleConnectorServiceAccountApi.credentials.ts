@@ -1,14 +1,23 @@
-import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestHelper,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
 import { connectionSettingsProperties, surfaceToggleProperties } from './commonProperties';
+import { ServiceAccountTokenError, mintServiceAccountToken } from '../nodes/shared/transport/serviceAccount';
 
-// The token is minted by the nodes (RS256 JWT signed with node:crypto, cached until shortly before
-// it expires); the credential test is the node's `googleConnectorServiceAccountTest`.
+// Nodes mint their tokens through the transport (RS256 JWT signed with node:crypto, cached in memory
+// until shortly before expiry). The credential test mints one through preAuthentication and asks
+// Google's tokeninfo about it, so a refused key or missing delegation shows up in words.
 export class GoogleConnectorServiceAccountApi implements ICredentialType {
 	name = 'googleConnectorServiceAccountApi';
 
 	displayName = 'Google Connector Service Account API';
 
-	icon: Icon = 'file:../nodes/GoogleConnector/google.svg';
+	icon: Icon = { light: 'file:../nodes/GoogleConnector/google.svg', dark: 'file:../nodes/GoogleConnector/google.dark.svg' };
 
 	documentationUrl = 'https://github.com/n8n-nodes-google-connector/n8n-nodes-google-connector#service-accounts';
 
@@ -62,5 +71,42 @@ export class GoogleConnectorServiceAccountApi implements ICredentialType {
 		},
 		...surfaceToggleProperties,
 		...connectionSettingsProperties,
+		{
+			displayName: 'Access Token',
+			name: 'accessToken',
+			type: 'hidden',
+			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
 	];
+
+	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
+		const post = async (url: string, form: Record<string, string>) =>
+			(await this.helpers.httpRequest({
+				method: 'POST',
+				url,
+				headers: { 'content-type': 'application/x-www-form-urlencoded' },
+				body: new URLSearchParams(form).toString(),
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				json: true,
+			})) as { statusCode: number; body: unknown };
+		let problem: string | undefined;
+		try {
+			return { accessToken: await mintServiceAccountToken(post, credentials, { force: true }) };
+		} catch (error) {
+			const described = error instanceof ServiceAccountTokenError ? error.described : undefined;
+			problem = described ? [described.message, described.description].filter(Boolean).join('. ') : 'Could not reach Google to mint a token';
+		}
+		throw new Error(problem);
+	}
+
+	test: ICredentialTestRequest = {
+		request: {
+			method: 'POST',
+			url: 'https://oauth2.googleapis.com/tokeninfo',
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: '=access_token={{$credentials.accessToken}}',
+		},
+	};
 }

@@ -1,12 +1,47 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
 import { router } from './actions/router';
-import { versionDescription } from './actions/versionDescription';
-import { credentialTest, loadOptions } from './methods';
+import { resources } from './actions/resources';
+import { loadOptions } from './methods';
+import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
+
+const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: Object.values(resources).map((r) => r.option),
+	default: 'connection',
+};
 
 export class GoogleConnector implements INodeType {
-	description: INodeTypeDescription = versionDescription;
+	description: INodeTypeDescription = {
+		displayName: 'Google Connector',
+		name: 'googleConnector',
+		icon: { light: 'file:google.svg', dark: 'file:google.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Gmail, Google Ads, YouTube and Sign in with Google for CRM workflows, over one Google connection',
+		defaults: { name: 'Google Connector' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: connectorCredentials,
+		properties: [
+			authenticationProperty,
+			resourceProperty,
+			...Object.values(resources).flatMap((r) => [r.operations, ...Object.values(r.byOperation).flatMap((op) => op.description)]),
+		],
+	};
 
-	methods = { credentialTest, loadOptions };
+	methods = { loadOptions };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

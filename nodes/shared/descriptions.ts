@@ -14,10 +14,5 @@ export const authenticationProperty: INodeProperties = {
 
 export const connectorCredentials: INodeCredentialDescription[] = [
 	{ name: 'googleConnectorOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
-	{
-		name: 'googleConnectorServiceAccountApi',
-		required: true,
-		testedBy: 'googleConnectorServiceAccountTest',
-		displayOptions: { show: { authentication: ['serviceAccount'] } },
-	},
+	{ name: 'googleConnectorServiceAccountApi', required: true, displayOptions: { show: { authentication: ['serviceAccount'] } } },
 ];

@@ -122,7 +122,7 @@ export class OAuthState {
 		const refreshToken = `1//sandbox-rt-${randomBytes(16).toString('hex')}`;
 		this.refreshTokens.set(refreshToken, { clientId, user, scopes: opts.scopes, revoked: false });
 		const access = this.mintAccessToken(clientId, user, opts.scopes, 'code', refreshToken, opts.expiresIn);
-		return { access_token: access.token, refresh_token: refreshToken, expires_in: access.expiresAt, scope: opts.scopes.join(' '), token_type: 'Bearer' };
+		return { access_token: access.token, refresh_token: refreshToken, expires_in: opts.expiresIn ?? this.accessTokenLifetime, scope: opts.scopes.join(' '), token_type: 'Bearer' };
 	}
 
 	mintAccessToken(

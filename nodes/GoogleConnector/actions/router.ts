@@ -1,6 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
 import { resources } from './resources';
 import { redactSecrets } from '../../shared/errors/redact';
+import { asNodeError } from '../../shared/transport';
 
 /** Runs the chosen operation for every input item, honouring continueOnFail and paired items. */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -24,11 +25,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				});
 				continue;
 			}
-			if (error instanceof NodeOperationError || (error as { node?: unknown }).node) {
-				(error as { context?: Record<string, unknown> }).context = { ...((error as { context?: Record<string, unknown> }).context ?? {}), itemIndex: i };
-				throw error;
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+			const nodeError = asNodeError(this.getNode(), error);
+			nodeError.context = { ...nodeError.context, itemIndex: i };
+			throw nodeError;
 		}
 	}
 	return [out];

@@ -44,14 +44,16 @@ export interface IdTokenClaims {
 	[claim: string]: unknown;
 }
 
-function decodePart(part: string, what: string): Record<string, any> {
+function decodePart(part: string, what: string): Record<string, unknown> {
+	let value: unknown;
 	try {
-		const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-		if (value === null || typeof value !== 'object') throw new Error('not an object');
-		return value;
+		value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 	} catch {
-		throw new IdTokenError('malformed', `The ID token's ${what} is not base64url JSON`);
+		value = undefined;
 	}
+	if (value === null || typeof value !== 'object' || Array.isArray(value))
+		throw new IdTokenError('malformed', `The ID token's ${what} is not base64url JSON`);
+	return value as Record<string, unknown>;
 }
 
 /** Reads the header without verifying (to pick the key). */
@@ -59,7 +61,8 @@ export function idTokenKeyId(token: string): string | undefined {
 	const parts = token.split('.');
 	if (parts.length !== 3) return undefined;
 	try {
-		return decodePart(parts[0], 'header').kid;
+		const kid = decodePart(parts[0], 'header').kid;
+		return typeof kid === 'string' ? kid : undefined;
 	} catch {
 		return undefined;
 	}
@@ -74,7 +77,7 @@ export function verifyIdToken(
 		throw new IdTokenError('malformed', 'The ID token is not a JWT (expected three dot-separated parts)');
 	const [h, p, s] = token.trim().split('.');
 	const header = decodePart(h, 'header');
-	const claims = decodePart(p, 'payload') as IdTokenClaims;
+	const claims = decodePart(p, 'payload') as unknown as IdTokenClaims;
 	if (header.alg !== 'RS256') throw new IdTokenError('unsupported_algorithm', `The ID token is signed with "${String(header.alg)}"; Google signs with RS256`);
 	const jwk = jwks.keys.find((k) => k.kid === header.kid);
 	if (!jwk) throw new IdTokenError('unknown_key', `The ID token was signed by key "${String(header.kid)}", which is not among Google's current keys`);

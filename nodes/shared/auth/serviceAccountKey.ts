@@ -25,11 +25,14 @@ function checkPem(key: string, where: string): void {
 
 export function parseServiceAccountKey(json: string): ServiceAccountKey {
 	let raw: unknown;
+	let parseProblem: string | undefined;
 	try {
 		raw = JSON.parse(json);
 	} catch (error) {
-		throw new ServiceAccountKeyError(`The service account key is not valid JSON (${(error as Error).message.replace(/ in JSON.*$/, '')}); paste the whole key file downloaded from the Google Cloud console`);
+		parseProblem = (error as Error).message.replace(/ in JSON.*$/, '');
 	}
+	if (parseProblem !== undefined)
+		throw new ServiceAccountKeyError(`The service account key is not valid JSON (${parseProblem}); paste the whole key file downloaded from the Google Cloud console`);
 	if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
 		throw new ServiceAccountKeyError('The service account key must be a JSON object (the whole key file)');
 	const key = raw as Record<string, unknown>;

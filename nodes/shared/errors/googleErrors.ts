@@ -45,8 +45,14 @@ const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RAT
 const QUOTA_REASONS = new Set(['quotaExceeded', 'dailyLimitExceeded', 'RESOURCE_EXHAUSTED']);
 const SERVER_REASONS = new Set(['backendError', 'internalError']);
 
-function asRecord(v: unknown): Record<string, any> | undefined {
-	return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, any>) : undefined;
+type Json = Record<string, unknown>;
+
+function asRecord(v: unknown): Json | undefined {
+	return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+function asRecords(v: unknown): Json[] {
+	return Array.isArray(v) ? v.map(asRecord).filter((r): r is Json => r !== undefined) : [];
 }
 
 /** Google Ads errors: `{errorCode: {fieldError: "REQUIRED"}, message, location: {fieldPathElements: [{fieldName, index?}]}}`. */
@@ -56,17 +62,17 @@ export function adsFieldErrors(details: unknown): { errors: GoogleFieldError[]; 
 	for (const d of Array.isArray(details) ? details : []) {
 		const detail = asRecord(d);
 		if (!detail || !String(detail['@type'] ?? '').includes('GoogleAdsFailure')) continue;
-		requestId = requestId ?? detail.requestId;
-		for (const e of Array.isArray(detail.errors) ? detail.errors : []) {
+		requestId = requestId ?? (typeof detail.requestId === 'string' ? detail.requestId : undefined);
+		for (const e of asRecords(detail.errors)) {
 			const codeObj = asRecord(e.errorCode) ?? {};
 			const [family, value] = Object.entries(codeObj)[0] ?? ['error', 'UNKNOWN'];
-			const elements: any[] = e.location?.fieldPathElements ?? [];
-			const operationIndex = elements.find((p) => p.fieldName === 'operations' || p.fieldName === 'mutate_operations' || p.fieldName === 'conversions' || p.fieldName === 'events')?.index;
+			const elements = asRecords(asRecord(e.location)?.fieldPathElements);
+			const operationIndex = elements.find((p) => ['operations', 'mutate_operations', 'mutateOperations', 'conversions', 'events'].includes(String(p.fieldName)))?.index;
 			out.push({
 				code: `${family}.${String(value)}`,
 				message: String(e.message ?? ''),
 				fieldPath: elements.length
-					? elements.map((p) => (p.index !== undefined ? `${p.fieldName}[${p.index}]` : p.fieldName)).join('.')
+					? elements.map((p) => (p.index !== undefined ? `${String(p.fieldName)}[${String(p.index)}]` : String(p.fieldName))).join('.')
 					: undefined,
 				index: typeof operationIndex === 'number' ? operationIndex : operationIndex !== undefined ? Number(operationIndex) : undefined,
 			});
@@ -114,15 +120,13 @@ export function describeGoogleError(status: number, body: unknown, context: { su
 
 	const error = asRecord(root.error) ?? {};
 	const message = typeof error.message === 'string' ? error.message : `HTTP ${status}`;
-	const errors: any[] = Array.isArray(error.errors) ? error.errors : [];
-	const details: any[] = Array.isArray(error.details) ? error.details : [];
-	const reasons = [
-		...errors.map((e) => e?.reason),
-		...details.map((d) => d?.reason),
-		error.status,
-	].filter((r): r is string => typeof r === 'string');
-	const reason = errors[0]?.reason ?? details.find((d) => d?.reason)?.reason ?? error.status;
-	const ads = adsFieldErrors(details);
+	const errors = asRecords(error.errors);
+	const details = asRecords(error.details);
+	const reasons = [...errors.map((e) => e.reason), ...details.map((d) => d.reason), error.status].filter(
+		(r): r is string => typeof r === 'string',
+	);
+	const reason = reasons[0];
+	const ads = adsFieldErrors(error.details);
 
 	if (status === 401)
 		return { kind: 'reconnect', httpCode: 401, message: RECONNECT_MESSAGE, description: `${service} did not accept the access token (${message}).`, reason, retryable: false, notPerformed: true };

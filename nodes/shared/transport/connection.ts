@@ -3,7 +3,8 @@ import type { ICredentialDataDecryptedObject, IDataObject } from 'n8n-workflow';
 import { togglesFrom, scopesForSurfaces } from '../auth/scopes';
 import type { GoogleContext } from './types';
 
-export const OAUTH2_CREDENTIAL = 'googleConnectorOAuth2Api';
+// The OAuth2 (user consent) credential type.
+export const CONSENT_CREDENTIAL = 'googleConnectorOAuth2Api';
 export const SERVICE_ACCOUNT_CREDENTIAL = 'googleConnectorServiceAccountApi';
 
 export type AuthMethod = 'oAuth2' | 'serviceAccount';
@@ -30,7 +31,7 @@ export function authMethod(ctx: GoogleContext): AuthMethod {
 }
 
 export function credentialType(ctx: GoogleContext): string {
-	return authMethod(ctx) === 'serviceAccount' ? SERVICE_ACCOUNT_CREDENTIAL : OAUTH2_CREDENTIAL;
+	return authMethod(ctx) === 'serviceAccount' ? SERVICE_ACCOUNT_CREDENTIAL : CONSENT_CREDENTIAL;
 }
 
 export async function connectionCredentials(ctx: GoogleContext): Promise<ICredentialDataDecryptedObject> {

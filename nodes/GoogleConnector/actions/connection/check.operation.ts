@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { SURFACES, grantedSurfaces, missingScopes, splitScopes, togglesFrom } from '../../../shared/auth/scopes';
 import {
 	GoogleApiError,
-	OAUTH2_CREDENTIAL,
+	CONSENT_CREDENTIAL,
+	asNodeError,
 	authMethod,
 	connectionCredentials,
 	googleApiRequestFull,
@@ -29,7 +30,9 @@ interface TokenInfo {
 	sub?: string;
 }
 
+/** Google's tokeninfo for an access token, or undefined when Google no longer accepts it. */
 async function tokenInfo(this: IExecuteFunctions, accessToken: string): Promise<TokenInfo | undefined> {
+	let failure: unknown;
 	try {
 		const response = await googleApiRequestFull.call(this, {
 			method: 'POST',
@@ -42,9 +45,10 @@ async function tokenInfo(this: IExecuteFunctions, accessToken: string): Promise<
 		});
 		return response.body as TokenInfo;
 	} catch (error) {
-		if (error instanceof GoogleApiError && error.google.kind === 'reconnect') return undefined;
-		throw error;
+		failure = error;
 	}
+	if (failure instanceof GoogleApiError && failure.google.kind === 'reconnect') return undefined;
+	throw asNodeError(this.getNode(), failure);
 }
 
 async function gmailAddress(this: IExecuteFunctions): Promise<string | undefined> {
@@ -76,64 +80,70 @@ function result(status: Status, credentials: IDataObject, info: TokenInfo | unde
 	};
 }
 
-export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const credentials = await connectionCredentials(this);
-	const method = authMethod(this);
-	let out: IDataObject;
-
-	if (method === 'serviceAccount') {
-		let token: string;
-		try {
-			token = await serviceAccountAccessToken(this, credentials, { force: true });
-		} catch (error) {
-			if (!(error instanceof GoogleApiError)) throw error;
-			const status: Status = error.google.kind === 'reconnect' || error.google.kind === 'permission' ? 'revoked' : 'expired';
-			if (error.google.kind === 'invalid') throw error;
-			out = result(status, credentials, undefined, { authentication: method, reason: error.message, detail: error.description ?? null });
-			return [{ json: out, pairedItem: { item: itemIndex } }];
-		}
-		const info = await tokenInfo.call(this, token);
-		out = result('active', credentials, info, {
-			authentication: method,
-			email: info?.email ?? ((credentials.impersonateUser as string) || null),
-		});
-		return [{ json: out, pairedItem: { item: itemIndex } }];
+async function checkServiceAccount(this: IExecuteFunctions, credentials: IDataObject): Promise<IDataObject> {
+	let refused: GoogleApiError | undefined;
+	let token: string | undefined;
+	try {
+		token = await serviceAccountAccessToken(this, credentials, { force: true });
+	} catch (error) {
+		if (!(error instanceof GoogleApiError) || error.google.kind === 'invalid' || error.google.httpCode === 0) throw asNodeError(this.getNode(), error);
+		refused = error;
 	}
+	if (refused || !token) {
+		// Google refused the key (deleted, disabled) or the delegation: the connection cannot be used.
+		return result('revoked', credentials, undefined, {
+			authentication: 'serviceAccount',
+			reason: refused?.message ?? 'Google issued no token',
+			detail: refused?.description ?? null,
+		});
+	}
+	const info = await tokenInfo.call(this, token);
+	return result(info ? 'active' : 'revoked', credentials, info, {
+		authentication: 'serviceAccount',
+		email: info?.email ?? ((credentials.impersonateUser as string) || null),
+	});
+}
 
+async function checkOAuth2(this: IExecuteFunctions, credentials: IDataObject): Promise<IDataObject> {
 	const tokenData = (credentials.oauthTokenData ?? {}) as IDataObject;
-	let accessToken = tokenData.access_token as string | undefined;
+	const accessToken = tokenData.access_token as string | undefined;
 	let info = accessToken ? await tokenInfo.call(this, accessToken) : undefined;
 	if (!info) {
-		if (!tokenData.refresh_token) {
-			out = result('expired', credentials, undefined, {
-				authentication: method,
+		if (!tokenData.refresh_token)
+			return result('expired', credentials, undefined, {
+				authentication: 'oAuth2',
 				reason: accessToken
 					? 'The access token has expired and the credential holds no refresh token: reconnect the credential'
 					: 'The credential has not been connected yet: open it and sign in with Google',
 			});
-			return [{ json: out, pairedItem: { item: itemIndex } }];
-		}
+		let refreshed: IDataObject | undefined;
+		let refusal: unknown;
 		try {
-			const refreshed = (await this.helpers.refreshOAuth2Token.call(this, OAUTH2_CREDENTIAL)) as IDataObject;
-			accessToken = refreshed.access_token as string;
-			info = accessToken ? await tokenInfo.call(this, accessToken) : undefined;
+			refreshed = (await this.helpers.refreshOAuth2Token.call(this, CONSENT_CREDENTIAL)) as IDataObject;
 		} catch (error) {
-			const text = String((error as Error)?.message ?? '');
-			const revoked = /reconnect|invalid_grant|expired or revoked/i.test(text) || (error as IDataObject)?.failure !== undefined;
-			if (!revoked) throw error;
-			out = result('revoked', credentials, undefined, {
-				authentication: method,
-				reason: 'Google refused the refresh token (it was revoked, expired after six months unused or seven days in a Testing app, or the password changed): reconnect the credential',
+			refusal = error;
+		}
+		if (refusal !== undefined) {
+			const text = String((refusal as Error)?.message ?? '');
+			if (!/reconnect|invalid_grant|expired or revoked/i.test(text)) throw asNodeError(this.getNode(), refusal);
+			return result('revoked', credentials, undefined, {
+				authentication: 'oAuth2',
+				reason:
+					'Google refused the refresh token (revoked by the user or an admin, unused for six months, seven days old in a Testing-mode app, or the password changed): reconnect the credential',
 			});
-			return [{ json: out, pairedItem: { item: itemIndex } }];
 		}
-		if (!info) {
-			out = result('revoked', credentials, undefined, { authentication: method, reason: 'Google does not accept the refreshed token: reconnect the credential' });
-			return [{ json: out, pairedItem: { item: itemIndex } }];
-		}
+		info = refreshed?.access_token ? await tokenInfo.call(this, refreshed.access_token as string) : undefined;
+		if (!info)
+			return result('revoked', credentials, undefined, { authentication: 'oAuth2', reason: 'Google does not accept the refreshed token: reconnect the credential' });
 	}
 	const granted = splitScopes(info.scope);
 	const email = info.email ?? (grantedSurfaces(granted).gmailRead ? await gmailAddress.call(this) : undefined);
-	out = result('active', credentials, info, { authentication: method, ...(email ? { email } : {}) });
-	return [{ json: out, pairedItem: { item: itemIndex } }];
+	return result('active', credentials, info, { authentication: 'oAuth2', ...(email ? { email } : {}) });
+}
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const credentials = await connectionCredentials(this);
+	const json =
+		authMethod(this) === 'serviceAccount' ? await checkServiceAccount.call(this, credentials) : await checkOAuth2.call(this, credentials);
+	return [{ json, pairedItem: { item: itemIndex } }];
 }

@@ -12,7 +12,7 @@ export const description: INodeProperties[] = forOperation('identity', 'getProfi
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const profile = await googleApiRequest.call<any, any, Promise<IDataObject>>(this, {
+	const profile = await (googleApiRequest<IDataObject>).call(this, {
 		method: 'GET',
 		url: 'https://openidconnect.googleapis.com/v1/userinfo',
 		surface: 'identity',

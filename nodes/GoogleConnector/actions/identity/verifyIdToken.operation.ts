@@ -1,5 +1,5 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { IdTokenError, idTokenKeyId, verifyIdToken } from '../../../shared/auth/idToken';
+import { IdTokenError, idTokenKeyId, verifyIdToken, type IdTokenClaims } from '../../../shared/auth/idToken';
 import { googleCerts } from '../../../shared/auth/googleCerts';
 import { authMethod, connectionCredentials } from '../../../shared/transport';
 import { forOperation } from '../operation';
@@ -69,15 +69,21 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (audiences.length === 0)
 		throw new NodeOperationError(this.getNode(), 'Set "Expected Client IDs": the client ID(s) the token must be issued for', { itemIndex });
 
+	const jwks = await googleCerts.call(this, idTokenKeyId(token));
+	let claims: IdTokenClaims;
 	try {
-		const kid = idTokenKeyId(token);
-		const jwks = await googleCerts.call(this, kid);
-		const claims = verifyIdToken(token, jwks, {
+		claims = verifyIdToken(token, jwks, {
 			audiences,
 			clockSkewSeconds: options.clockSkewSeconds as number | undefined,
 			hostedDomain: (options.hostedDomain as string) || undefined,
 		});
-		return [
+	} catch (error) {
+		const reason = error instanceof IdTokenError ? error.reason : 'malformed';
+		const message = error instanceof IdTokenError ? error.message : 'The ID token could not be read';
+		if (options.failOnInvalid) throw new NodeOperationError(this.getNode(), `Invalid ID token: ${message}`, { itemIndex, description: `Reason: ${reason}` });
+		return [{ json: { valid: false, reason, message }, pairedItem: { item: itemIndex } }];
+	}
+	return [
 			{
 				json: {
 					valid: true,
@@ -92,12 +98,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					expiresAt: new Date(claims.exp * 1000).toISOString(),
 					claims: claims as IDataObject,
 				},
-				pairedItem: { item: itemIndex },
-			},
-		];
-	} catch (error) {
-		if (!(error instanceof IdTokenError)) throw error;
-		if (options.failOnInvalid) throw new NodeOperationError(this.getNode(), `Invalid ID token: ${error.message}`, { itemIndex, description: `Reason: ${error.reason}` });
-		return [{ json: { valid: false, reason: error.reason, message: error.message }, pairedItem: { item: itemIndex } }];
-	}
+			pairedItem: { item: itemIndex },
+		},
+	];
 }
