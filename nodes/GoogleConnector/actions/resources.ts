@@ -2,8 +2,10 @@
 import type { Resource } from './operation';
 import { connection } from './connection/Connection.resource';
 import { identity } from './identity/Identity.resource';
+import { gmail } from './gmail/Gmail.resource';
 
 export const resources: Record<string, Resource> = {
 	connection,
 	identity,
+	gmail,
 };

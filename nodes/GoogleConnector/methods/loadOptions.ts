@@ -1,2 +1,43 @@
 // Dropdowns loaded from the connected account. Each surface adds its own loader here.
-export {};
+import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+import { googleApiRequest } from '../../shared/transport';
+
+const GMAIL_API = 'https://gmail.googleapis.com/gmail/v1/users/me';
+
+/** Gmail labels of the connected mailbox: system labels first, then user labels by name. */
+export async function getGmailLabels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const response = await (googleApiRequest<{ labels?: IDataObject[] }>).call(this, {
+		method: 'GET',
+		url: `${GMAIL_API}/labels`,
+		surface: 'gmailRead',
+		gmailUnits: 1,
+		service: 'Gmail',
+	});
+	const labels = response.labels ?? [];
+	const rank = (l: IDataObject) => (l.type === 'system' ? 0 : 1);
+	return labels
+		.slice()
+		.sort((a, b) => rank(a) - rank(b) || String(a.name).localeCompare(String(b.name)))
+		.map((l) => ({ name: String(l.name ?? l.id), value: String(l.id), description: l.type === 'system' ? 'System label' : undefined }));
+}
+
+/** Send-as aliases of the connected mailbox (settings.sendAs.list): the primary address first. */
+export async function getGmailSendAs(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+	const response = await (googleApiRequest<{ sendAs?: IDataObject[] }>).call(this, {
+		method: 'GET',
+		url: `${GMAIL_API}/settings/sendAs`,
+		surface: 'gmailRead',
+		gmailUnits: 1,
+		service: 'Gmail',
+	});
+	const aliases = (response.sendAs ?? []).filter((a) => !a.verificationStatus || a.verificationStatus === 'accepted');
+	aliases.sort((a, b) => Number(b.isPrimary === true) - Number(a.isPrimary === true) || String(a.sendAsEmail).localeCompare(String(b.sendAsEmail)));
+	return [
+		{ name: 'Primary Address (Default)', value: '', description: "The mailbox's own address" },
+		...aliases.map((a) => ({
+			name: a.displayName ? `${String(a.displayName)} <${String(a.sendAsEmail)}>` : String(a.sendAsEmail),
+			value: String(a.sendAsEmail),
+			description: a.isPrimary ? 'Primary address' : a.isDefault ? 'Default alias' : undefined,
+		})),
+	];
+}

@@ -1,0 +1,43 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { forOperation } from '../operation';
+import { gmailGet } from './common';
+import { simplifyMessage, type GmailApiMessage } from './simplify';
+
+export const description: INodeProperties[] = forOperation('gmail', 'getMessage', [
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		default: '',
+		required: true,
+		description: 'The Gmail message ID (not the RFC 822 Message-ID header)',
+	},
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'Full (Headers and Bodies)', value: 'full', description: 'Bodies decoded to text and html, attachments listed' },
+			{ name: 'Metadata (Headers Only)', value: 'metadata', description: 'Lighter: no bodies' },
+		],
+		default: 'full',
+	},
+	{
+		displayName: 'Include Raw API Response',
+		name: 'includeRaw',
+		type: 'boolean',
+		default: false,
+		description: "Whether to add Gmail's own message resource under \"raw\"",
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const messageId = String(this.getNodeParameter('messageId', itemIndex, '')).trim();
+	if (!messageId) throw new NodeOperationError(this.getNode(), 'The "Message ID" field is empty', { itemIndex });
+	const format = this.getNodeParameter('format', itemIndex, 'full') as 'full' | 'metadata';
+	const includeRaw = this.getNodeParameter('includeRaw', itemIndex, false) as boolean;
+	const message = await gmailGet<GmailApiMessage>(this, `/messages/${encodeURIComponent(messageId)}`, 5, { format });
+	const json = simplifyMessage(message, format);
+	if (includeRaw) json.raw = message as never;
+	return [{ json, pairedItem: { item: itemIndex } }];
+}

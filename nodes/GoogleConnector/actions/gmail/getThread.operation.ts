@@ -1,0 +1,43 @@
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { forOperation } from '../operation';
+import { gmailGet } from './common';
+import { simplifyMessage, type GmailApiMessage } from './simplify';
+
+export const description: INodeProperties[] = forOperation('gmail', 'getThread', [
+	{
+		displayName: 'Thread ID',
+		name: 'threadId',
+		type: 'string',
+		default: '',
+		required: true,
+	},
+	{
+		displayName: 'Format',
+		name: 'format',
+		type: 'options',
+		options: [
+			{ name: 'Full (Headers and Bodies)', value: 'full', description: 'Bodies decoded to text and html' },
+			{ name: 'Metadata (Headers Only)', value: 'metadata' },
+		],
+		default: 'full',
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const threadId = String(this.getNodeParameter('threadId', itemIndex, '')).trim();
+	if (!threadId) throw new NodeOperationError(this.getNode(), 'The "Thread ID" field is empty', { itemIndex });
+	const format = this.getNodeParameter('format', itemIndex, 'full') as 'full' | 'metadata';
+	const thread = await gmailGet<{ id: string; historyId?: string; snippet?: string; messages?: GmailApiMessage[] }>(
+		this,
+		`/threads/${encodeURIComponent(threadId)}`,
+		10,
+		{ format },
+	);
+	const messages = (thread.messages ?? []).map((m) => simplifyMessage(m, format));
+	return [
+		{
+			json: { id: thread.id, historyId: thread.historyId, snippet: thread.snippet ?? messages[0]?.snippet ?? '', messageCount: messages.length, messages },
+			pairedItem: { item: itemIndex },
+		},
+	];
+}

@@ -1,0 +1,44 @@
+// A Gmail API message as the Gmail operations output it: ids, labels, the main headers, addresses
+// parsed, bodies decoded to text and html, and the attachments listed.
+import type { IDataObject } from 'n8n-workflow';
+import { parseAddressList } from '../../../shared/gmail/addresses';
+import { decodeBodies, headerValue, headersObject, type GmailMessagePart } from '../../../shared/gmail/messageBody';
+
+export interface GmailApiMessage {
+	id?: string;
+	threadId?: string;
+	labelIds?: string[];
+	snippet?: string;
+	historyId?: string;
+	internalDate?: string;
+	sizeEstimate?: number;
+	payload?: GmailMessagePart;
+}
+
+export function simplifyMessage(message: GmailApiMessage, format: 'metadata' | 'full'): IDataObject {
+	const headers = message.payload?.headers ?? [];
+	const out: IDataObject = {
+		id: message.id,
+		threadId: message.threadId,
+		labelIds: message.labelIds ?? [],
+		snippet: message.snippet ?? '',
+		historyId: message.historyId,
+		internalDate: message.internalDate,
+		date: message.internalDate ? new Date(Number(message.internalDate)).toISOString() : null,
+		sizeEstimate: message.sizeEstimate,
+		rfc822MessageId: headerValue(headers, 'message-id') ?? null,
+		subject: headerValue(headers, 'subject') ?? '',
+		from: parseAddressList(headerValue(headers, 'from'))[0] ?? null,
+		to: parseAddressList(headerValue(headers, 'to')) as unknown as IDataObject[],
+		cc: parseAddressList(headerValue(headers, 'cc')) as unknown as IDataObject[],
+		replyTo: parseAddressList(headerValue(headers, 'reply-to')) as unknown as IDataObject[],
+		headers: headersObject(headers),
+	};
+	if (format === 'full') {
+		const bodies = decodeBodies(message.payload);
+		out.text = bodies.text ?? null;
+		out.html = bodies.html ?? null;
+		out.attachments = bodies.attachments as unknown as IDataObject[];
+	}
+	return out;
+}
