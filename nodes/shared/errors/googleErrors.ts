@@ -100,7 +100,7 @@ export function describeGoogleError(status: number, body: unknown, context: { su
 	// OAuth endpoint errors: {"error": "invalid_grant", "error_description": "..."}
 	if (typeof root.error === 'string') {
 		const code = root.error;
-		const text = typeof root.error_description === 'string' ? root.error_description : code;
+		const text = typeof root.error_description === 'string' ? `${code} (${root.error_description})` : code;
 		if (code === 'invalid_grant' || code === 'invalid_token')
 			return { kind: 'reconnect', httpCode: status, message: RECONNECT_MESSAGE, description: `Google said: ${text}`, reason: code, retryable: false, notPerformed: true };
 		if (code === 'unauthorized_client')
