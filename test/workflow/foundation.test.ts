@@ -1,6 +1,6 @@
 // Ring 2, Foundation: Connection → Check, Identity, the transport's retry / error / secrecy rules and
 // the service-account JWT, run by n8n-core's WorkflowExecute against the sandbox.
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 import { googleApiRequest, asNodeError } from '../../nodes/shared/transport';
 import { connectorCredentials, authenticationProperty } from '../../nodes/shared/descriptions';
@@ -49,12 +49,12 @@ let sandbox: Sandbox;
 const texts: string[] = [];
 
 function connector(parameters: IDataObject, name = 'Google') {
-	return { name, type: 'googleConnector', parameters };
+	return { name, type: 'googleConnector', parameters: parameters as INodeParameters };
 }
 
-async function run(credentials: CredentialsMap, parameters: IDataObject, input?: IDataObject[], extra: Partial<Parameters<typeof runWorkflow>[0]> = {}) {
+async function run(credentials: CredentialsMap, parameters: IDataObject, input?: IDataObject[]) {
 	const result = await runWorkflow({
-		nodes: [startNode(input), { ...connector(parameters), ...(extra.nodes?.[0] ?? {}) }],
+		nodes: [startNode(input), connector(parameters)],
 		connections: chain('Start', 'Google'),
 		credentials,
 		credentialTypes,
