@@ -2,6 +2,7 @@
 // Pure: no n8n imports. The transport wraps the result in a NodeApiError.
 import { SURFACE_INFO, surfaceOfScope, type Surface } from '../auth/scopes';
 import { redactSecrets } from './redact';
+import { adsErrorHint, isAdsSetupProblem } from '../ads/errorHints';
 
 export const RECONNECT_MESSAGE = 'The Google connection has expired or was revoked; reconnect the credential';
 
@@ -81,6 +82,27 @@ export function adsFieldErrors(details: unknown): { errors: GoogleFieldError[]; 
 	return { errors: out, requestId };
 }
 
+/** google.rpc.BadRequest `fieldViolations: [{field: "events[1].ad_identifiers.gclid", description, reason?}]`
+ * (Data Manager and other newer APIs), as field errors; `index` is the first `[n]` of the path. */
+export function badRequestFieldErrors(details: unknown): GoogleFieldError[] {
+	const out: GoogleFieldError[] = [];
+	for (const d of Array.isArray(details) ? details : []) {
+		const detail = asRecord(d);
+		if (!detail || !String(detail['@type'] ?? '').endsWith('google.rpc.BadRequest')) continue;
+		for (const v of asRecords(detail.fieldViolations)) {
+			const field = typeof v.field === 'string' ? v.field : undefined;
+			const m = field ? /\[(\d+)\]/.exec(field) : null;
+			out.push({
+				code: typeof v.reason === 'string' && v.reason ? v.reason : 'INVALID_ARGUMENT',
+				message: String(v.description ?? ''),
+				fieldPath: field,
+				index: m ? Number(m[1]) : undefined,
+			});
+		}
+	}
+	return out;
+}
+
 export function formatFieldErrors(errors: GoogleFieldError[]): string {
 	return errors.map((e) => `${e.code}: ${e.message}${e.fieldPath ? ` (field ${e.fieldPath})` : ''}`).join('; ');
 }
@@ -127,8 +149,10 @@ export function describeGoogleError(status: number, body: unknown, context: { su
 	);
 	const reason = reasons[0];
 	const ads = adsFieldErrors(error.details);
+	if (!ads.errors.length) ads.errors = badRequestFieldErrors(error.details);
+	const adsHints = [...new Set(ads.errors.map((e) => adsErrorHint(e.code, e.message)).filter((h): h is string => h !== undefined))];
 
-	if (status === 401)
+	if (status === 401 && !(ads.errors.length && isAdsSetupProblem(ads.errors.map((e) => e.code))))
 		return { kind: 'reconnect', httpCode: 401, message: RECONNECT_MESSAGE, description: `${service} did not accept the access token (${message}).`, reason, retryable: false, notPerformed: true };
 
 	if (status === 403 && reasons.some((r) => r === 'insufficientPermissions' || r === 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')) {
@@ -167,10 +191,10 @@ export function describeGoogleError(status: number, body: unknown, context: { su
 
 	if (ads.errors.length)
 		return {
-			kind: status === 403 ? 'permission' : 'invalid',
+			kind: status === 403 || status === 401 ? 'permission' : 'invalid',
 			httpCode: status,
-			message: `Google Ads refused the request: ${formatFieldErrors(ads.errors)}`,
-			description: ads.requestId ? `Request id ${ads.requestId}` : undefined,
+			message: `${service === 'Google' ? 'Google Ads' : service} refused the request: ${formatFieldErrors(ads.errors)}`,
+			description: [...adsHints, ads.requestId ? `Request id ${ads.requestId}` : ''].filter(Boolean).join(' ') || undefined,
 			reason: ads.errors[0].code,
 			retryable: false,
 			notPerformed: true,
