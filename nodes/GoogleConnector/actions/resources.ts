@@ -3,9 +3,11 @@ import type { Resource } from './operation';
 import { connection } from './connection/Connection.resource';
 import { identity } from './identity/Identity.resource';
 import { gmail } from './gmail/Gmail.resource';
+import { youtube } from './youtube/YouTube.resource';
 
 export const resources: Record<string, Resource> = {
 	connection,
 	identity,
 	gmail,
+	youtube,
 };
