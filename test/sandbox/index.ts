@@ -2,6 +2,7 @@
 import { GoogleSandbox } from './server';
 import { OAuthState } from './oauth';
 import { GmailState } from './gmail';
+import { GmailSendState } from './gmailSend';
 
 export * from './server';
 export * from './oauth';
@@ -21,6 +22,7 @@ export async function startSandbox(opts: { seed?: number; port?: number } = {}):
 	oauth.register(server);
 	const gmail = new GmailState(oauth);
 	gmail.register(server);
+	new GmailSendState(gmail).register(server);
 	await server.start(opts.port);
 	return { server, oauth, gmail, port: server.port, close: () => server.close() };
 }
