@@ -3,3 +3,5 @@
 export { GoogleConnector } from './nodes/GoogleConnector/GoogleConnector.node';
 export { GoogleConnectorOAuth2Api } from './credentials/GoogleConnectorOAuth2Api.credentials';
 export { GoogleConnectorServiceAccountApi } from './credentials/GoogleConnectorServiceAccountApi.credentials';
+export { GoogleConnectorTrigger } from './nodes/GoogleConnectorTrigger/GoogleConnectorTrigger.node';
+export { GoogleConnectorWebhookApi } from './credentials/GoogleConnectorWebhookApi.credentials';

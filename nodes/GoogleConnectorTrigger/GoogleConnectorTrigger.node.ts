@@ -1,0 +1,259 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type ICredentialTestFunctions,
+	type ICredentialsDecrypted,
+	type IDataObject,
+	type IHookFunctions,
+	type INodeCredentialTestResult,
+	type INodeType,
+	type INodeTypeDescription,
+	type IWebhookFunctions,
+	type IWebhookResponseData,
+} from 'n8n-workflow';
+import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, type PushState } from '../shared/webhook/websub';
+import { asNodeError } from '../shared/transport';
+import { hubRequest } from './hubClient';
+import { handleWebhook, pushCallback, randomSecret, webhookSecrets, type TriggerState } from './handlers';
+
+function channelIds(ctx: IHookFunctions): string[] {
+	const actions = ctx.getNodeParameter('actions', []) as string[];
+	if (!actions.includes('youtube-webhook')) return [];
+	try {
+		return parseChannelIds(ctx.getNodeParameter('channelIds', ''));
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
+	}
+}
+
+function callbackOf(ctx: IHookFunctions): string {
+	const url = ctx.getNodeWebhookUrl('default');
+	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n did not give this trigger a webhook URL');
+	return pushCallback(url, String(ctx.getNodeParameter('orgId', '') ?? '').trim());
+}
+
+/** Secrets shorter than this are refused by the credential test. */
+const MIN_SECRET_LENGTH = 16;
+
+export function credentialProblems(data: IDataObject): string[] {
+	const problems: string[] = [];
+	const set = ['leadFormKey', 'sharedSecret', 'pushKey'].filter((k) => typeof data[k] === 'string' && (data[k] as string).length > 0);
+	if (set.length === 0) problems.push('Set at least one secret: every call would be refused');
+	if (typeof data.sharedSecret === 'string' && data.sharedSecret.length > 0 && data.sharedSecret.length < MIN_SECRET_LENGTH)
+		problems.push(`The shared secret is shorter than ${MIN_SECRET_LENGTH} characters`);
+	if (typeof data.pushKey === 'string' && data.pushKey.length > 0 && data.pushKey.length < MIN_SECRET_LENGTH)
+		problems.push(`The push key is shorter than ${MIN_SECRET_LENGTH} characters`);
+	return problems;
+}
+
+export class GoogleConnectorTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Google Connector Trigger',
+		name: 'googleConnectorTrigger',
+		icon: { light: 'file:google.svg', dark: 'file:google.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{($parameter["actions"] || []).join(", ")}}',
+		description: 'Starts the workflow on Google Ads lead forms, conversion callbacks, performance alerts and YouTube uploads',
+		defaults: { name: 'Google Connector Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'googleConnectorWebhookApi', required: true, testedBy: 'webhookSecretsTest' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'google' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'google' },
+		],
+		properties: [
+			{
+				displayName:
+					'One URL for every action: add <code>?action=&lt;action&gt;</code> (and <code>&orgid=&lt;org&gt;</code> when an organisation ID is set) to the production URL above. See the README for what to paste into Google Ads.',
+				name: 'urlNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Actions',
+				name: 'actions',
+				type: 'multiOptions',
+				required: true,
+				options: [
+					{ name: 'Ads Conversion Callback', value: 'ads-conversion-callback', description: 'GET query or POST JSON/form with gclid, gbraid or wbraid; needs the shared secret' },
+					{ name: 'Ads Lead Form', value: 'ads-webhook', description: 'Google Ads lead form webhook; checked against the lead form key' },
+					{ name: 'Ads Performance Alert', value: 'ads-performance-alert', description: 'POST JSON alert; needs the shared secret' },
+					{ name: 'YouTube Push Verification', value: 'youtube-verify', description: 'Also start the workflow when the hub confirms a subscription or unsubscription' },
+					{ name: 'YouTube Upload Notification', value: 'youtube-webhook', description: 'New, changed or deleted videos of the channels below, pushed by YouTube\'s hub' },
+				],
+				default: ['ads-webhook', 'ads-conversion-callback'],
+				description: 'Which calls start the workflow',
+			},
+			{
+				displayName: 'YouTube Channel IDs',
+				name: 'channelIds',
+				type: 'string',
+				default: '',
+				placeholder: 'UCxxxxxxxxxxxxxxxxxxxxxx, UCyyyyyyyyyyyyyyyyyyyyyy',
+				description: 'Channels subscribed to push when the workflow is published (comma-separated)',
+				displayOptions: { show: { actions: ['youtube-webhook'] } },
+			},
+			{
+				displayName: 'Organisation ID',
+				name: 'orgId',
+				type: 'string',
+				default: '',
+				description: 'When set, calls must carry ?orgid= with this value (others get 404), and events carry orgId',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Deduplication Memory',
+						name: 'dedupeSize',
+						type: 'number',
+						default: 5000,
+						description: 'How many lead, conversion, alert and video IDs to remember per kind to drop repeats',
+					},
+					{
+						displayName: 'Google-Signed Token (Pub/Sub Push)',
+						name: 'requireGoogleOidc',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether conversion callbacks and alerts must carry a Google-signed OIDC bearer token (Pub/Sub push authentication) instead of the shared secret',
+					},
+					{
+						displayName: 'Include Raw Payload',
+						name: 'includeRaw',
+						type: 'boolean',
+						default: false,
+						description: 'Whether events carry the received payload (without secrets) as raw',
+					},
+					{
+						displayName: 'Max Body Size (KB)',
+						name: 'maxBodyKb',
+						type: 'number',
+						default: 256,
+						description: 'Larger bodies are refused with 413',
+					},
+					{
+						displayName: 'Secret Header Name',
+						name: 'headerName',
+						type: 'string',
+						default: 'x-webhook-token',
+						description: 'Header that may carry the shared secret instead of the token query parameter',
+					},
+					{
+						displayName: 'Token Audience',
+						name: 'oidcAudience',
+						type: 'string',
+						default: '',
+						description: 'Audience the Pub/Sub token must name (comma-separated). Empty: this trigger\'s URL.',
+						displayOptions: { show: { requireGoogleOidc: [true] } },
+					},
+					{
+						displayName: 'Token Service Account',
+						name: 'oidcServiceAccountEmail',
+						type: 'string',
+						default: '',
+						placeholder: 'pubsub-push@my-project.iam.gserviceaccount.com',
+						description: 'The service account the Pub/Sub subscription authenticates as. Strongly recommended: any Google account can mint a token for any audience.',
+						displayOptions: { show: { requireGoogleOidc: [true] } },
+					},
+				],
+			},
+		],
+	};
+
+	methods = {
+		credentialTest: {
+			// The secrets are checked by Google's senders, not against an API: the test says which are set and strong enough.
+			async webhookSecretsTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+				const data = (credential.data ?? {}) as IDataObject;
+				const problems = credentialProblems(data);
+				return problems.length ? { status: 'Error', message: problems.join('; ') } : { status: 'OK', message: 'The secrets are set' };
+			},
+		},
+	};
+
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				const state = this.getWorkflowStaticData('node') as TriggerState;
+				return subscriptionsCurrent(state.push as PushState | undefined, channelIds(this), callbackOf(this), Date.now());
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				const ids = channelIds(this);
+				const state = this.getWorkflowStaticData('node') as TriggerState;
+				const push = (state.push ?? {}) as PushState;
+				const callback = callbackOf(this);
+				const secrets = await webhookSecrets(this as unknown as IWebhookFunctions);
+				if (ids.length && !secrets.pushKey)
+					throw new NodeOperationError(this.getNode(), 'Set a Push Key in the webhook credential before subscribing YouTube channels to push');
+				const wanted = new Set(ids.map(topicFor));
+				const failures: string[] = [];
+				// Channels no longer configured: unsubscribe.
+				for (const sub of Object.values(push)) {
+					if (wanted.has(sub.topic) && sub.callback === callback) continue;
+					try {
+						await hubRequest(this, { mode: 'unsubscribe', topic: sub.topic, callback: sub.callback || callback, pushKey: secrets.pushKey });
+					} catch (error) {
+						this.logger.warn(`Google Connector Trigger could not unsubscribe ${sub.channelId}: ${(error as Error).message}`);
+					}
+					delete push[sub.topic];
+				}
+				for (const channelId of ids) {
+					const topic = topicFor(channelId);
+					const existing = push[topic];
+					const secret = existing?.secret || secretFor(secrets.pushKey, topic, randomSecret);
+					push[topic] = {
+						channelId,
+						topic,
+						callback,
+						secret,
+						mode: 'subscribe',
+						requestedAt: Date.now(),
+						expiresAt: existing?.callback === callback ? existing.expiresAt : null,
+						verifiedAt: existing?.callback === callback ? existing.verifiedAt : null,
+						leaseSeconds: existing?.leaseSeconds ?? null,
+					};
+					try {
+						await hubRequest(this, { mode: 'subscribe', topic, callback, secret, pushKey: secrets.pushKey });
+					} catch (error) {
+						push[topic].lastError = (error as Error).message;
+						failures.push(channelId);
+						if (failures.length === ids.length) {
+							state.push = push as IDataObject & PushState;
+							throw asNodeError(this.getNode(), error);
+						}
+					}
+				}
+				if (failures.length) this.logger.warn(`Google Connector Trigger could not subscribe ${failures.join(', ')} to YouTube push; the next renewal retries`);
+				state.push = push as IDataObject & PushState;
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				const state = this.getWorkflowStaticData('node') as TriggerState;
+				const push = (state.push ?? {}) as PushState;
+				const secrets = await webhookSecrets(this as unknown as IWebhookFunctions);
+				for (const sub of Object.values(push)) {
+					sub.mode = 'unsubscribe';
+					sub.requestedAt = Date.now();
+					try {
+						await hubRequest(this, { mode: 'unsubscribe', topic: sub.topic, callback: sub.callback, pushKey: secrets.pushKey || undefined });
+					} catch (error) {
+						this.logger.warn(`Google Connector Trigger could not unsubscribe ${sub.channelId} from YouTube push: ${(error as Error).message}`);
+					}
+				}
+				state.push = {};
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleWebhook.call(this);
+	}
+}

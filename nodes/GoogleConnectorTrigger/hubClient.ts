@@ -1,0 +1,38 @@
+// Talks to YouTube's WebSub hub (unauthenticated form POSTs, through the one transport). Used by the
+// trigger's lifecycle and by the Google Connector node's YouTube push operations.
+import type { IDataObject } from 'n8n-workflow';
+import { googleApiRequestFull, type GoogleContext } from '../shared/transport';
+import { HUB_URL, hubForm, type HubMode } from '../shared/webhook/websub';
+
+export interface HubResult {
+	mode: HubMode;
+	topic: string;
+	statusCode: number;
+	accepted: boolean;
+}
+
+/** One subscribe or unsubscribe request. Throws GoogleApiError when the hub refuses it. */
+export async function hubRequest(
+	ctx: GoogleContext,
+	opts: { mode: HubMode; topic: string; callback: string; secret?: string; pushKey?: string; leaseSeconds?: number; verify?: 'async' | 'sync' },
+): Promise<HubResult> {
+	const form = hubForm({ ...opts, nowSeconds: Math.floor(Date.now() / 1000) });
+	const response = await googleApiRequestFull.call(ctx, {
+		method: 'POST',
+		url: HUB_URL,
+		surface: 'youtubeRead',
+		service: 'YouTube push hub',
+		form,
+		unauthenticated: true,
+		text: true,
+		// Subscribing twice is harmless (the hub keeps one subscription per callback and topic).
+		idempotent: true,
+		maxRetries: 2,
+		secrets: [opts.secret, form['hub.verify_token'], opts.pushKey],
+	});
+	return { mode: opts.mode, topic: opts.topic, statusCode: response.statusCode, accepted: response.statusCode >= 200 && response.statusCode < 300 };
+}
+
+export function hubResultJson(r: HubResult, channelId: string, callback: string): IDataObject {
+	return { channelId, topic: r.topic, mode: r.mode, callback, hubStatus: r.statusCode, accepted: r.accepted };
+}
