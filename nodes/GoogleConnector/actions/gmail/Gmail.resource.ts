@@ -5,6 +5,8 @@ import * as listLabels from './listLabels.operation';
 import * as listMessages from './listMessages.operation';
 import * as listSendAs from './listSendAs.operation';
 import * as listThreads from './listThreads.operation';
+import * as reply from './reply.operation';
+import * as send from './send.operation';
 
 export const gmail: Resource = {
 	option: { name: 'Gmail', value: 'gmail', description: "Send and reply as the rep (lands in their Sent folder), read mail" },
@@ -21,8 +23,10 @@ export const gmail: Resource = {
 			{ name: 'List Messages', value: 'listMessages', action: 'List messages', description: 'Messages matching a search and labels' },
 			{ name: 'List Send-As Aliases', value: 'listSendAs', action: 'List send as aliases', description: 'Addresses the mailbox can send from' },
 			{ name: 'List Threads', value: 'listThreads', action: 'List threads', description: 'Conversations matching a search and labels' },
+			{ name: 'Reply', value: 'reply', action: 'Reply to a message', description: 'Reply in the thread (In-Reply-To, References, "Re: "), optionally to all' },
+			{ name: 'Send', value: 'send', action: 'Send a message', description: "Send as the rep or a send-as alias; lands in their Sent folder" },
 		],
-		default: 'getMessage',
+		default: 'send',
 	},
-	byOperation: { getMessage, getThread, listLabels, listMessages, listSendAs, listThreads },
+	byOperation: { getMessage, getThread, listLabels, listMessages, listSendAs, listThreads, reply, send },
 };

@@ -1,0 +1,67 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { forOperation } from '../operation';
+import { attachmentsOption, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
+
+export const description: INodeProperties[] = forOperation('gmail', 'send', [
+	fromProperty,
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		placeholder: 'Jane Doe <jane@example.com>, sam@example.com',
+		description: 'Recipients, separated by commas',
+	},
+	{
+		displayName: 'Subject',
+		name: 'subject',
+		type: 'string',
+		default: '',
+	},
+	...bodyProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			attachmentsOption,
+			{ displayName: 'BCC', name: 'bcc', type: 'string', default: '', description: 'Blind-copy recipients, separated by commas' },
+			{ displayName: 'CC', name: 'cc', type: 'string', default: '', description: 'Copy recipients, separated by commas' },
+			{ displayName: 'Reply-To', name: 'replyTo', type: 'string', default: '', description: 'Where replies should go, if not to the sender' },
+			{ displayName: 'Sender Name', name: 'senderName', type: 'string', default: '', description: "Display name for From; the alias's own name by default" },
+			{
+				displayName: 'Thread ID',
+				name: 'threadId',
+				type: 'string',
+				default: '',
+				description:
+					'Put the message in this Gmail thread. Gmail only threads it when the subject matches and In-Reply-To/References name a message of the thread: use the Reply operation for that.',
+			},
+		],
+	},
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const text = String(this.getNodeParameter('text', itemIndex, '') ?? '');
+	const html = String(this.getNodeParameter('html', itemIndex, '') ?? '');
+	const input = {
+		to: String(this.getNodeParameter('to', itemIndex, '') ?? ''),
+		cc: String(options.cc ?? ''),
+		bcc: String(options.bcc ?? ''),
+		replyTo: String(options.replyTo ?? ''),
+		subject: String(this.getNodeParameter('subject', itemIndex, '') ?? ''),
+		text,
+		html,
+	};
+	// Everything the message is built from is checked before any call to Google.
+	buildOrExplain(this, itemIndex, { ...input, from: 'check@example.com' });
+	const sender = await resolveSender(this, itemIndex, String(this.getNodeParameter('from', itemIndex, '') ?? ''), String(options.senderName ?? ''));
+	const attachments = await binaryAttachments(this, itemIndex, String(options.attachments ?? ''));
+	const built = buildOrExplain(this, itemIndex, { ...input, from: sender.from, attachments });
+	const threadId = String(options.threadId ?? '').trim() || undefined;
+	const result = await sendMime(this, built, threadId);
+	return [sentOutput(built, result, { text, html }, itemIndex)];
+}
