@@ -104,6 +104,7 @@ function send(ctx: IWebhookFunctions, reply: Reply): void {
 	const res = ctx.getResponseObject();
 	res.status(reply.status);
 	res.setHeader('cache-control', 'no-store');
+	res.setHeader('x-content-type-options', 'nosniff');
 	if (typeof reply.body === 'string') {
 		res.setHeader('content-type', 'text/plain; charset=utf-8');
 		res.send(reply.body);

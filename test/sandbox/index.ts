@@ -3,15 +3,18 @@ import { GoogleSandbox } from './server';
 import { OAuthState } from './oauth';
 import { GmailState } from './gmail';
 import { GmailSendState } from './gmailSend';
+import { HubState } from './hub';
 
 export * from './server';
 export * from './oauth';
 export * from './gmail';
+export * from './hub';
 
 export interface Sandbox {
 	server: GoogleSandbox;
 	oauth: OAuthState;
 	gmail: GmailState;
+	hub: HubState;
 	port: number;
 	close(): Promise<void>;
 }
@@ -23,6 +26,8 @@ export async function startSandbox(opts: { seed?: number; port?: number } = {}):
 	const gmail = new GmailState(oauth);
 	gmail.register(server);
 	new GmailSendState(gmail).register(server);
+	const hub = new HubState();
+	hub.register(server);
 	await server.start(opts.port);
-	return { server, oauth, gmail, port: server.port, close: () => server.close() };
+	return { server, oauth, gmail, hub, port: server.port, close: () => server.close() };
 }
