@@ -5,3 +5,4 @@ export { GoogleConnectorOAuth2Api } from './credentials/GoogleConnectorOAuth2Api
 export { GoogleConnectorServiceAccountApi } from './credentials/GoogleConnectorServiceAccountApi.credentials';
 export { GoogleConnectorTrigger } from './nodes/GoogleConnectorTrigger/GoogleConnectorTrigger.node';
 export { GoogleConnectorWebhookApi } from './credentials/GoogleConnectorWebhookApi.credentials';
+export { YouTubeSyncTrigger } from './nodes/YouTubeSyncTrigger/YouTubeSyncTrigger.node';

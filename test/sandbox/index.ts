@@ -2,18 +2,21 @@
 import { GoogleSandbox } from './server';
 import { OAuthState } from './oauth';
 import { GmailState } from './gmail';
+import { YouTubeState } from './youtube';
 import { GmailSendState } from './gmailSend';
 import { HubState } from './hub';
 
 export * from './server';
 export * from './oauth';
 export * from './gmail';
+export * from './youtube';
 export * from './hub';
 
 export interface Sandbox {
 	server: GoogleSandbox;
 	oauth: OAuthState;
 	gmail: GmailState;
+	youtube: YouTubeState;
 	hub: HubState;
 	port: number;
 	close(): Promise<void>;
@@ -25,9 +28,11 @@ export async function startSandbox(opts: { seed?: number; port?: number } = {}):
 	oauth.register(server);
 	const gmail = new GmailState(oauth);
 	gmail.register(server);
+	const youtube = new YouTubeState(oauth);
+	youtube.register(server);
 	new GmailSendState(gmail).register(server);
 	const hub = new HubState();
 	hub.register(server);
 	await server.start(opts.port);
-	return { server, oauth, gmail, hub, port: server.port, close: () => server.close() };
+	return { server, oauth, gmail, youtube, hub, port: server.port, close: () => server.close() };
 }

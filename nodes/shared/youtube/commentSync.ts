@@ -94,6 +94,11 @@ export class SyncStop extends Error {
 	}
 }
 
+/** Ends a poll because the caller's own unit budget is spent (handled like Google's quotaExceeded). */
+export function stopForBudget(): never {
+	throw new SyncStop('budget');
+}
+
 export function emptyCursor(): CommentCursor {
 	return { v: 1, sources: {} };
 }
