@@ -9,6 +9,7 @@ import {
 import { router } from './actions/router';
 import { resources } from './actions/resources';
 import { loadOptions } from './methods';
+import { webhookSecretsTest } from '../GoogleConnectorTrigger/credentialTest';
 import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
 
 const resourceProperty: INodeProperties = {
@@ -33,7 +34,15 @@ export class GoogleConnector implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: connectorCredentials,
+		credentials: [
+			...connectorCredentials,
+			{
+				name: 'googleConnectorWebhookApi',
+				required: true,
+				testedBy: 'webhookSecretsTest',
+				displayOptions: { show: { resource: ['youtube'], operation: ['subscribePush', 'unsubscribePush', 'renewPush'] } },
+			},
+		],
 		properties: [
 			authenticationProperty,
 			resourceProperty,
@@ -41,7 +50,7 @@ export class GoogleConnector implements INodeType {
 		],
 	};
 
-	methods = { loadOptions };
+	methods = { loadOptions, credentialTest: { webhookSecretsTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

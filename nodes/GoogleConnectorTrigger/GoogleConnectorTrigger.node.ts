@@ -1,11 +1,8 @@
 import {
 	NodeConnectionTypes,
 	NodeOperationError,
-	type ICredentialTestFunctions,
-	type ICredentialsDecrypted,
 	type IDataObject,
 	type IHookFunctions,
-	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
 	type IWebhookFunctions,
@@ -14,6 +11,7 @@ import {
 import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, type PushState } from '../shared/webhook/websub';
 import { asNodeError } from '../shared/transport';
 import { hubRequest } from './hubClient';
+import { webhookSecretsTest } from './credentialTest';
 import { handleWebhook, pushCallback, randomSecret, webhookSecrets, type TriggerState } from './handlers';
 
 function channelIds(ctx: IHookFunctions): string[] {
@@ -30,20 +28,6 @@ function callbackOf(ctx: IHookFunctions): string {
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n did not give this trigger a webhook URL');
 	return pushCallback(url, String(ctx.getNodeParameter('orgId', '') ?? '').trim());
-}
-
-/** Secrets shorter than this are refused by the credential test. */
-const MIN_SECRET_LENGTH = 16;
-
-export function credentialProblems(data: IDataObject): string[] {
-	const problems: string[] = [];
-	const set = ['leadFormKey', 'sharedSecret', 'pushKey'].filter((k) => typeof data[k] === 'string' && (data[k] as string).length > 0);
-	if (set.length === 0) problems.push('Set at least one secret: every call would be refused');
-	if (typeof data.sharedSecret === 'string' && data.sharedSecret.length > 0 && data.sharedSecret.length < MIN_SECRET_LENGTH)
-		problems.push(`The shared secret is shorter than ${MIN_SECRET_LENGTH} characters`);
-	if (typeof data.pushKey === 'string' && data.pushKey.length > 0 && data.pushKey.length < MIN_SECRET_LENGTH)
-		problems.push(`The push key is shorter than ${MIN_SECRET_LENGTH} characters`);
-	return problems;
 }
 
 export class GoogleConnectorTrigger implements INodeType {
@@ -167,16 +151,7 @@ export class GoogleConnectorTrigger implements INodeType {
 		],
 	};
 
-	methods = {
-		credentialTest: {
-			// The secrets are checked by Google's senders, not against an API: the test says which are set and strong enough.
-			async webhookSecretsTest(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-				const data = (credential.data ?? {}) as IDataObject;
-				const problems = credentialProblems(data);
-				return problems.length ? { status: 'Error', message: problems.join('; ') } : { status: 'OK', message: 'The secrets are set' };
-			},
-		},
-	};
+	methods = { credentialTest: { webhookSecretsTest } };
 
 	webhookMethods = {
 		default: {

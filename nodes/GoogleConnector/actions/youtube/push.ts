@@ -1,0 +1,72 @@
+// YouTube push (WebSub) from the action node: subscribe, unsubscribe and renew the Google Connector
+// Trigger's subscriptions from any workflow (typically a daily schedule; leases last about 5 days).
+// Where the secret lives: nowhere shared. Each channel's WebSub secret and each hub verify token
+// are derived with HMAC-SHA256 from the Push Key of the webhook secrets credential, so selecting
+// the same credential here and on the trigger gives both the same secret, and the trigger accepts
+// the hub's verification of a renewal it did not send itself.
+import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { hubRequest, hubResultJson } from '../../../GoogleConnectorTrigger/hubClient';
+import { webhookSecrets } from '../../../GoogleConnectorTrigger/handlers';
+import { parseChannelIds, secretFor, topicFor, type HubMode } from '../../../shared/webhook/websub';
+import { forOperation } from '../operation';
+
+export function pushProperties(operation: string): INodeProperties[] {
+	return forOperation('youtube', operation, [
+		{
+			displayName:
+				'Uses the "Google Connector Webhook Secrets" credential of the trigger (its Push Key). The Google connection itself is not used: the hub is public.',
+			name: 'pushNotice',
+			type: 'notice',
+			default: '',
+		},
+		{
+			displayName: 'Callback URL',
+			name: 'callbackUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'https://n8n.example.com/webhook/1f0e…/google?action=youtube-webhook',
+			description:
+				"The Google Connector Trigger's production URL followed by ?action=youtube-webhook (and &orgid=… when the trigger has an organisation ID), exactly as the trigger subscribes it",
+		},
+		{
+			displayName: 'Channel IDs',
+			name: 'pushChannelIds',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'UCxxxxxxxxxxxxxxxxxxxxxx, UCyyyyyyyyyyyyyyyyyyyyyy',
+			description: 'The channels configured on the trigger (comma-separated)',
+		},
+	]);
+}
+
+export async function runPush(ctx: IExecuteFunctions, itemIndex: number, mode: HubMode): Promise<INodeExecutionData[]> {
+	const callback = String(ctx.getNodeParameter('callbackUrl', itemIndex, '')).trim();
+	let url: URL | undefined;
+	try {
+		url = new URL(callback);
+	} catch {
+		url = undefined;
+	}
+	if (!url || !/^https?:$/.test(url.protocol) || url.searchParams.get('action') !== 'youtube-webhook')
+		throw new NodeOperationError(ctx.getNode(), 'The callback URL must be the trigger\'s production URL with ?action=youtube-webhook', { itemIndex });
+	let ids: string[];
+	try {
+		ids = parseChannelIds(ctx.getNodeParameter('pushChannelIds', itemIndex, ''));
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+	}
+	if (ids.length === 0) throw new NodeOperationError(ctx.getNode(), 'Give at least one channel ID', { itemIndex });
+	const { pushKey } = await webhookSecrets(ctx);
+	if (!pushKey)
+		throw new NodeOperationError(ctx.getNode(), 'Set the Push Key in the webhook secrets credential (the same credential the trigger uses)', { itemIndex });
+	const out: INodeExecutionData[] = [];
+	for (const channelId of ids) {
+		const topic = topicFor(channelId);
+		const secret = mode === 'subscribe' ? secretFor(pushKey, topic, () => '') : undefined;
+		const result = await hubRequest(ctx, { mode, topic, callback, secret, pushKey });
+		out.push({ json: hubResultJson(result, channelId, callback), pairedItem: { item: itemIndex } });
+	}
+	return out;
+}
