@@ -2,6 +2,7 @@
 import { GoogleSandbox } from './server';
 import { OAuthState } from './oauth';
 import { GmailState } from './gmail';
+import { AdsState } from './ads';
 import { YouTubeState } from './youtube';
 import { GmailSendState } from './gmailSend';
 import { HubState } from './hub';
@@ -9,6 +10,7 @@ import { HubState } from './hub';
 export * from './server';
 export * from './oauth';
 export * from './gmail';
+export * from './ads';
 export * from './youtube';
 export * from './hub';
 
@@ -16,6 +18,7 @@ export interface Sandbox {
 	server: GoogleSandbox;
 	oauth: OAuthState;
 	gmail: GmailState;
+	ads: AdsState;
 	youtube: YouTubeState;
 	hub: HubState;
 	port: number;
@@ -28,11 +31,13 @@ export async function startSandbox(opts: { seed?: number; port?: number } = {}):
 	oauth.register(server);
 	const gmail = new GmailState(oauth);
 	gmail.register(server);
+	const ads = new AdsState(oauth);
+	ads.register(server);
 	const youtube = new YouTubeState(oauth);
 	youtube.register(server);
 	new GmailSendState(gmail).register(server);
 	const hub = new HubState();
 	hub.register(server);
 	await server.start(opts.port);
-	return { server, oauth, gmail, youtube, hub, port: server.port, close: () => server.close() };
+	return { server, oauth, gmail, ads, youtube, hub, port: server.port, close: () => server.close() };
 }

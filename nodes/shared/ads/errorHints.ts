@@ -20,7 +20,7 @@ export function adsErrorHint(code: string, message: string): string | undefined 
 			return 'The manager (login) customer ID in the credential is not valid: 10 digits, dashes optional.';
 		case 'authorizationError.CUSTOMER_NOT_ENABLED':
 			return 'This Google Ads account is not enabled (cancelled or not yet set up).';
-		case 'conversionUploadError.CUSTOMER_NOT_ALLOWLISTED_FOR_THIS_FEATURE':
+		case 'notAllowlistedError.CUSTOMER_NOT_ALLOWLISTED_FOR_THIS_FEATURE':
 			return 'Google no longer accepts the legacy upload from this account: switch "Upload Through" to Data Manager API and switch on "Ads conversions (Data Manager)" in the credential.';
 		default:
 			return undefined;
