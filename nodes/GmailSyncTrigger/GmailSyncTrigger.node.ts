@@ -1,0 +1,77 @@
+import {
+	NodeConnectionTypes,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+import { getGmailLabels } from '../GoogleConnector/methods/loadOptions';
+import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
+import { isGmailSyncCursor } from '../shared/gmail/historyCursor';
+import { runGmailSync, sampleRecentMail } from '../shared/gmail/syncEngine';
+import { DEFAULT_MAX_MESSAGES_PER_POLL, syncFilterProperties, syncOptionsFrom, syncTuningProperties } from '../shared/gmail/syncOptions';
+import { asNodeError } from '../shared/transport';
+
+/** Where the cursor lives in the node's static data (persisted by n8n with each poll). */
+const CURSOR_KEY = 'gmailSync';
+
+/** How long before the poll budget ends fetching stops, so the poll can still emit in time. */
+function deadlineFor(budgetMs: number, start: number): number {
+	const margin = Math.min(Math.max(budgetMs * 0.1, 2_000), 30_000);
+	return start + Math.max(budgetMs - margin, budgetMs / 2);
+}
+
+export class GmailSyncTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Gmail Sync Trigger',
+		name: 'gmailSyncTrigger',
+		icon: { light: 'file:google.svg', dark: 'file:google.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{"Gmail → CRM activities"}}',
+		description: 'Turns new Gmail mail in chosen labels into CRM activities, exactly once, from a history cursor',
+		defaults: { name: 'Gmail Sync Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: connectorCredentials,
+		properties: [
+			authenticationProperty,
+			...syncFilterProperties,
+			{
+				displayName: 'Max Messages per Poll',
+				name: 'maxPerPoll',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_MESSAGES_PER_POLL,
+				description: 'At most this many messages are read (so at most this many activities) per poll; the rest come on the next poll',
+			},
+			...syncTuningProperties,
+		],
+	};
+
+	methods = { loadOptions: { getGmailLabels } };
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		const options = syncOptionsFrom((name, fallback) => this.getNodeParameter(name, fallback), 'maxPerPoll');
+		try {
+			if (this.getMode() === 'manual') {
+				// "Fetch test event": recent mail as activities; the cursor is neither read nor moved.
+				const sample = await sampleRecentMail(this, options, 5);
+				return sample.length ? [sample.map((a) => ({ json: a as unknown as IDataObject }))] : null;
+			}
+			const start = Date.now();
+			const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : 5 * 60_000;
+			const staticData = this.getWorkflowStaticData('node');
+			const previous = isGmailSyncCursor(staticData[CURSOR_KEY]) ? staticData[CURSOR_KEY] : undefined;
+			const result = await runGmailSync(this, previous, { ...options, deadline: deadlineFor(budget, start) });
+			staticData[CURSOR_KEY] = result.cursor as unknown as IDataObject;
+			if (result.stats.error) this.logger.warn(`Gmail sync stopped early and continues next poll: ${result.stats.error}`);
+			if (result.activities.length === 0) return null;
+			return [result.activities.map((a) => ({ json: a as unknown as IDataObject }))];
+		} catch (error) {
+			throw asNodeError(this.getNode(), error);
+		}
+	}
+}
