@@ -76,7 +76,8 @@ export async function sendAsAliases(ctx: IExecuteFunctions): Promise<SendAsAlias
 					gmailUnits: 1,
 					service: 'Gmail',
 				});
-				return response.sendAs ?? [];
+				// Gmail sends only from verified aliases (it rewrites any other From to the primary address).
+				return (response.sendAs ?? []).filter((a) => !a.verificationStatus || a.verificationStatus === 'accepted');
 			} catch (error) {
 				// A send-only connection cannot list aliases; the sender then comes from elsewhere.
 				if (error instanceof GoogleApiError && (error.google.kind === 'scope' || error.google.kind === 'permission')) return undefined;
