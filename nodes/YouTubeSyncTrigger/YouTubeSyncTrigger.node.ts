@@ -315,7 +315,7 @@ async function pollComments(this: IPollFunctions, state: TriggerState, spend: (u
 	const syncOptions: SyncOptions = { includeReplies: options.includeReplies !== false, emitEdits: options.emitEdits === true };
 	// Work on a copy: the stored cursor changes only when this poll ends normally (or stops on quota
 	// with what it has fully processed), never half-way through a failure.
-	const cursor = structuredClone(readCursor(state.comments));
+	const cursor = readCursor(JSON.parse(JSON.stringify(state.comments ?? null)) as unknown);
 	const reader = commentReader(this, { beforeCall: spend });
 	const result = await syncComments(reader, sources, cursor, syncOptions);
 

@@ -333,7 +333,7 @@ export async function syncComments(reader: CommentReader, sources: CommentSource
 	const result: SyncResult = { messages: [], completed: [], skipped: [] };
 	for (const source of sources) {
 		const key = sourceKey(source);
-		const before = cursor.sources[key] ? structuredClone(cursor.sources[key]) : undefined;
+		const before = cursor.sources[key] ? (JSON.parse(JSON.stringify(cursor.sources[key])) as SourceCursor) : undefined;
 		const messages: SyncedMessage[] = [];
 		let failure: unknown;
 		let failed = false;
