@@ -38,7 +38,7 @@ export class GmailSyncTrigger implements INodeType {
 		credentials: connectorCredentials,
 		properties: [
 			authenticationProperty,
-			...syncFilterProperties,
+			...syncFilterProperties(),
 			{
 				displayName: 'Max Messages per Poll',
 				name: 'maxPerPoll',
@@ -47,7 +47,7 @@ export class GmailSyncTrigger implements INodeType {
 				default: DEFAULT_MAX_MESSAGES_PER_POLL,
 				description: 'At most this many messages are read (so at most this many activities) per poll; the rest come on the next poll',
 			},
-			...syncTuningProperties,
+			...syncTuningProperties(),
 		],
 	};
 

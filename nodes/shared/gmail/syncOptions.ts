@@ -6,7 +6,7 @@ import type { GmailSyncOptions } from './syncEngine';
 
 export const DEFAULT_MAX_MESSAGES_PER_POLL = 20_000;
 
-export const syncFilterProperties: INodeProperties[] = [
+const filterProperties: INodeProperties[] = [
 	{
 		displayName: 'Label Names or IDs',
 		name: 'labelIds',
@@ -38,7 +38,7 @@ export const syncFilterProperties: INodeProperties[] = [
 	},
 ];
 
-export const syncTuningProperties: INodeProperties[] = [
+const tuningProperties: INodeProperties[] = [
 	{
 		displayName: 'Backfill Days',
 		name: 'backfillDays',
@@ -56,12 +56,23 @@ export const syncTuningProperties: INodeProperties[] = [
 	},
 ];
 
+/** `prefix` keeps the names apart from other operations' fields in the action node (e.g. "sync" → syncLabelIds). */
+function prefixed(properties: INodeProperties[], prefix: string): INodeProperties[] {
+	if (!prefix) return properties;
+	return properties.map((p) => ({ ...p, name: prefix + p.name.charAt(0).toUpperCase() + p.name.slice(1) }));
+}
+
+export const syncFilterProperties = (prefix = ''): INodeProperties[] => prefixed(filterProperties, prefix);
+export const syncTuningProperties = (prefix = ''): INodeProperties[] => prefixed(tuningProperties, prefix);
+
 export interface ParameterReader {
 	(name: string, fallback: unknown): unknown;
 }
 
 /** Engine options from node parameters (`read(name, fallback)`). */
-export function syncOptionsFrom(read: ParameterReader, maxName: string): GmailSyncOptions {
+export function syncOptionsFrom(reader: ParameterReader, maxName: string, prefix = ''): GmailSyncOptions {
+	const read: ParameterReader = (name, fallback) =>
+		reader(prefix && name !== maxName ? prefix + name.charAt(0).toUpperCase() + name.slice(1) : name, fallback);
 	const labels = read('labelIds', []);
 	const labelIds = (Array.isArray(labels) ? labels : String(labels).split(',')).map((l) => String(l).trim()).filter(Boolean);
 	const max = Number(read(maxName, DEFAULT_MAX_MESSAGES_PER_POLL));

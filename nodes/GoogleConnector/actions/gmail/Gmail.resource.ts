@@ -7,6 +7,7 @@ import * as listSendAs from './listSendAs.operation';
 import * as listThreads from './listThreads.operation';
 import * as reply from './reply.operation';
 import * as send from './send.operation';
+import * as sync from './sync.operation';
 
 export const gmail: Resource = {
 	option: { name: 'Gmail', value: 'gmail', description: "Send and reply as the rep (lands in their Sent folder), read mail" },
@@ -25,8 +26,9 @@ export const gmail: Resource = {
 			{ name: 'List Threads', value: 'listThreads', action: 'List threads', description: 'Conversations matching a search and labels' },
 			{ name: 'Reply', value: 'reply', action: 'Reply to a message', description: 'Reply in the thread (In-Reply-To, References, "Re: "), optionally to all' },
 			{ name: 'Send', value: 'send', action: 'Send a message', description: "Send as the rep or a send-as alias; lands in their Sent folder" },
+			{ name: 'Sync', value: 'sync', action: 'Sync new mail since a cursor', description: 'New mail as CRM activities since the cursor of the previous sync, and the next cursor' },
 		],
 		default: 'send',
 	},
-	byOperation: { getMessage, getThread, listLabels, listMessages, listSendAs, listThreads, reply, send },
+	byOperation: { getMessage, getThread, listLabels, listMessages, listSendAs, listThreads, reply, send, sync },
 };
