@@ -136,7 +136,10 @@ export class HubState {
 	defaultLeaseSeconds = 432_000;
 	/** Async verification happens this long after the 202. */
 	verifyDelayMs = 25;
+	/** When true, async verifications wait for `releaseVerifications()` (deterministic ordering in tests). */
+	holdVerifications = false;
 	transport: CallbackTransport = httpTransport;
+	private held: Array<() => Promise<boolean>> = [];
 	now: () => number = () => Date.now();
 	private pending = new Set<Promise<void>>();
 
@@ -149,7 +152,12 @@ export class HubState {
 		return undefined;
 	}
 
-	/** Waits for every async verification started so far. */
+	/** Runs the held verifications one after the other (as a hub spacing them out would). */
+	async releaseVerifications(): Promise<void> {
+		for (const run of this.held.splice(0)) await run();
+	}
+
+	/** Waits for every async verification started so far (held ones excepted). */
 	async settled(): Promise<void> {
 		while (this.pending.size) await Promise.all([...this.pending]);
 	}
@@ -183,6 +191,10 @@ export class HubState {
 		if (verify === 'sync') {
 			const ok = await run();
 			return ok ? { status: 204, body: '' } : { status: 409, body: 'Error trying to confirm subscription' };
+		}
+		if (this.holdVerifications) {
+			this.held.push(run);
+			return { status: 202, body: '' };
 		}
 		const p: Promise<void> = new Promise<void>((r) => setTimeout(r, this.verifyDelayMs))
 			.then(run)

@@ -6,6 +6,8 @@ export const HUB_URL = 'https://pubsubhubbub.appspot.com/subscribe';
 export const TOPIC_BASE = 'https://www.youtube.com/xml/feeds/videos.xml?channel_id=';
 /** Asked for on every subscribe; the hub grants at most its own maximum (about 5 days on YouTube's hub). */
 export const REQUESTED_LEASE_SECONDS = 828_000;
+/** The lease YouTube's hub grants by default; assumed when the hub's confirmation was not recorded. */
+export const DEFAULT_HUB_LEASE_SECONDS = 432_000;
 /** Renew when less than this is left. */
 export const RENEW_BEFORE_SECONDS = 86_400;
 /** Do not ask again within this while a renewal is in flight. */
@@ -96,8 +98,16 @@ export function needsRenewal(sub: PushSubscription, nowMs: number): boolean {
 	if (sub.mode !== 'subscribe') return false;
 	const inFlight = nowMs - sub.requestedAt < RENEW_RETRY_SECONDS * 1000 && (sub.verifiedAt === null || sub.verifiedAt < sub.requestedAt);
 	if (inFlight) return false;
-	if (sub.expiresAt === null) return true;
-	return sub.expiresAt - nowMs < RENEW_BEFORE_SECONDS * 1000;
+	return expiryOf(sub) - nowMs < RENEW_BEFORE_SECONDS * 1000;
+}
+
+/**
+ * The lease end: as the hub last confirmed it, else (never confirmed) estimated from the request and
+ * the hub's default lease. (A confirmation can be lost: n8n saves the activation's static data after the hub's
+ * verification request has saved its own, so the later save wins.)
+ */
+export function expiryOf(sub: PushSubscription): number {
+	return sub.expiresAt ?? sub.requestedAt + DEFAULT_HUB_LEASE_SECONDS * 1000;
 }
 
 /** Whether the trigger's subscriptions already cover `channelIds` at `callback` with a live lease. */
@@ -107,7 +117,7 @@ export function subscriptionsCurrent(state: PushState | undefined, channelIds: s
 	for (const topic of wanted) {
 		const sub = state[topic];
 		if (!sub || sub.mode !== 'subscribe' || sub.callback !== callback) return false;
-		if (sub.expiresAt !== null && sub.expiresAt - nowMs < RENEW_BEFORE_SECONDS * 1000) return false;
+		if (expiryOf(sub) - nowMs < RENEW_BEFORE_SECONDS * 1000) return false;
 	}
 	return Object.values(state).every((s) => s.mode !== 'subscribe' || wanted.has(s.topic));
 }

@@ -169,7 +169,9 @@ describe('WebSub bookkeeping', () => {
 		expect(needsRenewal(sub({ verifiedAt: 1, requestedAt: 0, expiresAt: now + 2 * day }), now)).toBe(false);
 		expect(needsRenewal(sub({ verifiedAt: 1, requestedAt: 0, expiresAt: now + day / 2 }), now)).toBe(true);
 		expect(needsRenewal(sub({ verifiedAt: now - 10 * 60_000, requestedAt: now - 5 * 60_000, expiresAt: now + day / 2 }), now)).toBe(false);
-		expect(needsRenewal(sub({ verifiedAt: null, requestedAt: now - 2 * 3_600_000, expiresAt: null }), now)).toBe(true);
+		// Never confirmed (or the confirmation was lost): the hub's default lease from the request is assumed.
+		expect(needsRenewal(sub({ verifiedAt: null, requestedAt: now - 2 * 3_600_000, expiresAt: null }), now)).toBe(false);
+		expect(needsRenewal(sub({ verifiedAt: null, requestedAt: now - 4.5 * day, expiresAt: null }), now)).toBe(true);
 		expect(needsRenewal(sub({ mode: 'unsubscribe', expiresAt: now }), now)).toBe(false);
 	});
 	test('subscriptions are current only for the same channels, callback and a live lease', () => {
