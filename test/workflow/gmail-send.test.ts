@@ -265,6 +265,8 @@ describe('Gmail → Send', () => {
 		// The client paces on its own clock and Google counts on arrival: a send that lands a few ms early in
 		// the next window is refused with 429 (not performed) and resent; nothing else is allowed.
 		expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+		// the aliases are read once per run, not once per item
+		expect(sandbox.server.seen('gmail.googleapis.com', '/settings/sendAs')).toHaveLength(1);
 		const stored = sentIn(REP).slice(before);
 		expect(stored.map((m) => m.headers.find((h) => h.name === 'To')?.value).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `bulk${i}@example.com`));
 	});
