@@ -1,11 +1,11 @@
 'use strict';
 // Builds and packs this package once per content hash, and installs the tarball the way
-// Settings → Community Nodes does: `npm install <tarball>` inside `<N8N_USER_FOLDER>/.n8n/nodes`.
+// Settings → Community Nodes does, into `<N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name>`.
 // Used by `npm start` and by the ring-3 harness (test/host/n8nHost.ts).
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { cacheRoot, withLock, npm, log } = require('./n8n-host');
+const { cacheRoot, withLock, npm, run, log } = require('./n8n-host');
 
 const ROOT = path.join(__dirname, '..');
 const PKG = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -27,9 +27,9 @@ function listFiles(p, out) {
 }
 
 /** Hash of everything that goes into the tarball (sources, not dist), so a rebuild happens only on change. */
-function sourceHash(root = ROOT) {
+function sourceHash(root = ROOT, entries = SOURCES) {
 	const h = crypto.createHash('sha256');
-	for (const entry of SOURCES) {
+	for (const entry of entries) {
 		for (const file of listFiles(path.join(root, entry), [])) {
 			h.update(path.relative(root, file));
 			h.update('\0');
@@ -38,6 +38,35 @@ function sourceHash(root = ROOT) {
 		}
 	}
 	return h.digest('hex').slice(0, 16);
+}
+
+/** Copies the hashed sources (and dist when not building) into `stage`, with node_modules linked. */
+function stageSources(root, stage, build) {
+	fs.mkdirSync(stage, { recursive: true });
+	for (const entry of [...SOURCES, '.npmrc', ...(build ? [] : ['dist'])]) {
+		const from = path.join(root, entry);
+		if (fs.existsSync(from)) fs.cpSync(from, path.join(stage, entry), { recursive: true });
+	}
+	fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+}
+
+/**
+ * `npm run build`. When it fails only on type errors (tsc still emits; type checking is
+ * `npm run typecheck`'s job, and others may be mid-edit), the emitted output is used with a warning,
+ * as long as every file the package.json `n8n` section names exists.
+ */
+function buildStage(stage) {
+	log(`building ${PKG.name} (npm run build in a staging copy)…`);
+	try {
+		npm(['run', 'build'], stage);
+		return;
+	} catch (e) {
+		log(`npm run build failed; packing what tsc emitted:\n${String(e.message).split('\n').slice(0, 15).join('\n')}`);
+	}
+	npm(['exec', '--', 'gulp', 'build:icons'], stage);
+	const n8n = PKG.n8n || {};
+	const missing = [...(n8n.nodes || []), ...(n8n.credentials || [])].filter((f) => !fs.existsSync(path.join(stage, f)));
+	if (missing.length) throw new Error(`build produced no ${missing.join(', ')}`);
 }
 
 function packsDir() {
@@ -50,7 +79,7 @@ function packsDir() {
  * Cached by content hash: a second call (another jest worker, a rerun) reuses it.
  */
 async function ensurePackage({ root = ROOT, build = true } = {}) {
-	const hash = sourceHash(root);
+	const hash = build ? sourceHash(root) : `nobuild-${sourceHash(root, [...SOURCES, 'dist'])}`;
 	const dir = path.join(packsDir(), hash);
 	const done = path.join(dir, '.complete');
 	const result = () => JSON.parse(fs.readFileSync(done, 'utf8'));
@@ -62,16 +91,24 @@ async function ensurePackage({ root = ROOT, build = true } = {}) {
 		fs.rmSync(tmp, { recursive: true, force: true });
 		fs.mkdirSync(tmp, { recursive: true });
 		const t0 = Date.now();
-		if (build) {
-			log(`building ${PKG.name} (npm run build)…`);
-			npm(['run', 'build'], root);
+		// Build and pack from a staging copy of exactly the hashed sources, so a test run never touches
+		// the checkout's dist/ (others may be using it) and the tarball matches the hash.
+		const stage = path.join(tmp, 'stage');
+		stageSources(root, stage, build);
+		let packed;
+		try {
+			if (build) buildStage(stage);
+			// .npmrc has ignore-scripts=true, so `npm pack` does not run prepack (we just built).
+			packed = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage);
+		} catch (e) {
+			fs.rmSync(tmp, { recursive: true, force: true });
+			throw e;
 		}
-		// .npmrc has ignore-scripts=true, so `npm pack` does not run prepack (we just built).
-		const packed = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], root);
 		const info = JSON.parse(packed.stdout)[0];
 		const tarballTmp = path.join(tmp, info.filename);
 		const nodesTmp = path.join(tmp, 'nodes');
 		installTarball(tarballTmp, nodesTmp);
+		fs.rmSync(stage, { recursive: true, force: true });
 		fs.renameSync(tmp, dir);
 		const out = {
 			hash,
@@ -89,17 +126,31 @@ async function ensurePackage({ root = ROOT, build = true } = {}) {
 }
 
 /**
- * What Community Nodes does: a `nodes` folder with its own package.json, `npm install <pkg>` there.
- * n8n 2.41 installs with scripts ignored and without peer dependencies (n8n-workflow comes from n8n).
+ * What Settings → Community Nodes does in n8n 2.41 (CommunityPackagesService.downloadPackage): the
+ * `nodes` folder has its own package.json; the tarball is extracted into node_modules/<name>, its
+ * package.json loses devDependencies, peerDependencies and optionalDependencies (n8n-workflow comes
+ * from n8n itself), `npm install` runs inside the package folder with scripts ignored, and the
+ * package is recorded in nodes/package.json. n8n loads every package in nodes/node_modules at start.
  */
 function installTarball(tarball, nodesDir) {
 	fs.mkdirSync(nodesDir, { recursive: true });
 	const pj = path.join(nodesDir, 'package.json');
-	if (!fs.existsSync(pj)) fs.writeFileSync(pj, JSON.stringify({ name: 'installed-nodes', private: true }, null, 2));
+	const nodesPkg = fs.existsSync(pj) ? JSON.parse(fs.readFileSync(pj, 'utf8')) : { name: 'installed-nodes', private: true, dependencies: {} };
+	const pkgDir = path.join(nodesDir, 'node_modules', PKG.name);
+	fs.rmSync(pkgDir, { recursive: true, force: true });
+	fs.mkdirSync(pkgDir, { recursive: true });
+	run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1']);
+	const pkgJsonPath = path.join(pkgDir, 'package.json');
+	// eslint-disable-next-line no-unused-vars
+	const { devDependencies, peerDependencies, optionalDependencies, ...pkgJson } = JSON.parse(fs.readFileSync(pkgJsonPath, 'utf8'));
+	fs.writeFileSync(pkgJsonPath, JSON.stringify(pkgJson, null, 2));
 	npm(
-		['install', tarball, '--ignore-scripts', '--no-audit', '--no-fund', '--bin-links=false', '--legacy-peer-deps', '--install-strategy=shallow', '--package-lock=false'],
-		nodesDir,
+		['install', '--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false'],
+		pkgDir,
 	);
+	nodesPkg.dependencies = { ...(nodesPkg.dependencies ?? {}), [PKG.name]: pkgJson.version };
+	fs.writeFileSync(pj, JSON.stringify(nodesPkg, null, 2));
+	return pkgDir;
 }
 
 /** Copies a prepared nodes folder into `<userFolder>/.n8n/nodes`. */

@@ -122,7 +122,7 @@ async function main() {
 		const file = path.join(userFolder, 'sandbox-credential.json');
 		fs.mkdirSync(userFolder, { recursive: true });
 		fs.writeFileSync(file, JSON.stringify([sandboxCredential(sandbox)]));
-		const env = n8nEnv(host, userFolder, { ...extra, N8N_RUNNERS_BROKER_PORT: '0' });
+		const env = n8nEnv(host, userFolder, extra);
 		const r = spawnSync(host.node, [host.n8nBin, 'import:credentials', `--input=${file}`], { cwd: userFolder, env, encoding: 'utf8' });
 		fs.rmSync(file, { force: true });
 		if (r.status === 0) log('imported credential "Google (sandbox)" (all surfaces, connected to the sandbox)');

@@ -3,7 +3,7 @@
 // The Google sandbox runs in the jest process; pass `sandbox.server.childEnv()` as `env` so n8n (and
 // every n8n CLI process the helpers spawn) reaches the sandbox at Google's real host names.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -136,6 +136,8 @@ export class N8nHost {
 	cookie?: string;
 	/** Measured: spawn → /healthz/readiness 200, for the last start. */
 	readyMs = 0;
+	/** Measured durations: every start and CLI command. */
+	readonly timings: { what: string; ms: number }[] = [];
 	private child?: ChildProcess;
 	private exited?: Promise<void>;
 	private readonly browserId = randomBytes(8).toString('hex');
@@ -175,8 +177,12 @@ export class N8nHost {
 			N8N_EDITOR_BASE_URL: `http://localhost:${this.port}/`,
 			N8N_ENCRYPTION_KEY: this.encryptionKey,
 			N8N_RUNNERS_BROKER_PORT: String(this.brokerPort),
-			N8N_LOG_LEVEL: this.opts.logLevel ?? 'info',
+			N8N_LOG_LEVEL: this.opts.logLevel ?? (process.env.N8N_HOST_LOG_LEVEL as string) ?? 'info',
 			N8N_LOG_OUTPUT: 'console',
+			// Apply publications quickly (defaults: reconcile every 10 s, outbox poll every 15 s).
+			N8N_WORKFLOW_PUBLICATION_RECONCILE_INTERVAL_SECONDS: '1',
+			N8N_WORKFLOW_PUBLICATION_OUTBOX_POLL_INTERVAL_MS: '500',
+			N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 			NODE_ENV: 'production',
 			...(this.opts.env ?? {}),
 			...extra,
@@ -206,7 +212,7 @@ export class N8nHost {
 			this.logs.push(`[host] n8n exited code=${code} signal=${signal}`);
 			resolve();
 		}));
-		const deadline = Date.now() + (this.opts.readinessTimeoutMs ?? 120_000);
+		const deadline = Date.now() + (this.opts.readinessTimeoutMs ?? 180_000);
 		let exitedEarly = false;
 		void this.exited.then(() => (exitedEarly = true));
 		for (;;) {
@@ -222,6 +228,7 @@ export class N8nHost {
 			await new Promise((r) => setTimeout(r, 250));
 		}
 		this.readyMs = Date.now() - t0;
+		this.timings.push({ what: 'n8n start → ready', ms: this.readyMs });
 	}
 
 	async stop(): Promise<void> {
@@ -240,6 +247,7 @@ export class N8nHost {
 		this.cookie = undefined;
 		await this.launch();
 		if (this.ownerCreated) await this.login();
+		await this.settlePublications();
 	}
 
 	/** Stops n8n and deletes its temp user folder (unless the folder was given). */
@@ -260,12 +268,14 @@ export class N8nHost {
 	// ---------------------------------------------------------------- CLI
 
 	/** Runs `n8n <args>` on the same user folder / database as the server (works while it runs). */
-	cli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+	async cli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
+		// A CLI process (execute starts its own task broker) must not bind the server's broker port.
+		const brokerPort = String(await freePort());
+		const t0 = Date.now();
 		return new Promise((resolve, reject) => {
 			const child = spawn(this.host.node, [this.host.n8nBin, ...args], {
 				cwd: this.userFolder,
-				// A CLI process must not bind the server's broker port.
-				env: this.env({ N8N_RUNNERS_BROKER_PORT: '0', ...(opts.env ?? {}) }),
+				env: this.env({ N8N_RUNNERS_BROKER_PORT: brokerPort, ...(opts.env ?? {}) }),
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let stdout = '';
@@ -277,6 +287,7 @@ export class N8nHost {
 			child.on('exit', (code) => {
 				clearTimeout(timer);
 				for (const line of `${stdout}\n${stderr}`.split('\n')) if (line.trim()) this.logs.push(`[cli ${args[0]}] ${line}`);
+				this.timings.push({ what: `n8n ${args[0]}`, ms: Date.now() - t0 });
 				resolve({ code, stdout, stderr });
 			});
 		});
@@ -303,10 +314,17 @@ export class N8nHost {
 		return this.importFile('import:workflow', json);
 	}
 
-	/** `n8n publish:workflow --id` (activates it; the running server picks it up on restart). */
-	async publishWorkflow(id: string): Promise<CliResult> {
+	/**
+	 * `n8n publish:workflow --id`: marks the current version published in the database. n8n prints
+	 * that a running instance will not notice, but 2.41's publication reconciler (every second here,
+	 * see `env`) does pick it up; with `wait` (default when running) this waits for the triggers.
+	 */
+	async publishWorkflow(id: string, opts: { wait?: boolean } = {}): Promise<CliResult> {
+		const wait = opts.wait ?? this.running;
+		const after = wait ? await this.lastOutboxId() : 0;
 		const res = await this.cli(['publish:workflow', `--id=${id}`]);
 		if (res.code !== 0) throw new Error(`n8n publish:workflow failed (${res.code}):\n${res.stdout}\n${res.stderr}`);
+		if (wait) await this.waitForPublication([id], after);
 		return res;
 	}
 
@@ -327,6 +345,119 @@ export class N8nHost {
 			nodeItems: itemsOf,
 			error: output?.data?.resultData?.error,
 		};
+	}
+
+	/** Decrypted credential data as stored (`n8n export:credentials --decrypted`). */
+	async credentialData(id: string): Promise<Record<string, any>> {
+		const file = join(this.userFolder, 'imports', `export-${id}-${Date.now()}.json`);
+		mkdirSync(join(this.userFolder, 'imports'), { recursive: true });
+		const res = await this.cli(['export:credentials', `--id=${id}`, '--decrypted', `--output=${file}`]);
+		if (res.code !== 0) throw new Error(`n8n export:credentials failed (${res.code}):\n${res.stdout}\n${res.stderr}`);
+		const parsed = JSON.parse(readFileSync(file, 'utf8'));
+		rmSync(file, { force: true });
+		const cred = Array.isArray(parsed) ? parsed[0] : parsed;
+		return cred?.data ?? {};
+	}
+
+	/**
+	 * Activates (publishes) a workflow in the running n8n through REST, and waits until n8n has really
+	 * registered its triggers. n8n 2.41 answers the REST call first and applies the publication from
+	 * an outbox table (workflow_publication_outbox) moments later; a webhook 404s until then.
+	 */
+	async activateWorkflow(id: string, timeoutMs = 60_000): Promise<any> {
+		const after = await this.lastOutboxId();
+		const wf = await this.rest<any>('GET', `/workflows/${id}`);
+		const res = await this.rest('POST', `/workflows/${id}/activate`, { versionId: wf.versionId });
+		await this.waitForPublication([id], after, timeoutMs);
+		return res;
+	}
+
+	async deactivateWorkflow(id: string, timeoutMs = 60_000): Promise<any> {
+		const after = await this.lastOutboxId();
+		const res = await this.rest('POST', `/workflows/${id}/deactivate`, {});
+		await this.waitForPublication([id], after, timeoutMs);
+		return res;
+	}
+
+	/**
+	 * After a start: n8n is ready before its publication reconciler has re-registered the in-memory
+	 * triggers (pollers, push subscriptions) of published workflows; webhooks work at once (they live
+	 * in the database). Waits for a few reconcile rounds (1 s each here) and an empty outbox queue.
+	 */
+	async settlePublications(timeoutMs = 60_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		const minUntil = Date.now() + 2_500;
+		let idleRounds = 0;
+		while (idleRounds < 2 || Date.now() < minUntil) {
+			const [row] = await this.sql(
+				"SELECT COUNT(*) AS n FROM workflow_publication_outbox WHERE status IN ('pending', 'in_progress')",
+			);
+			idleRounds = Number(row?.n ?? 0) === 0 ? idleRounds + 1 : 0;
+			if (Date.now() > deadline) throw new Error(`publications still pending after ${timeoutMs} ms`);
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
+
+	/** Highest publication outbox record id so far (0 if none): pass it to `waitForPublication`. */
+	async lastOutboxId(): Promise<number> {
+		const rows = await this.sql('SELECT MAX(id) AS id FROM workflow_publication_outbox');
+		return Number(rows[0]?.id ?? 0);
+	}
+
+	/**
+	 * Waits until, for each workflow, a publication outbox record newer than `afterId` has finished
+	 * (n8n's consumer registered or removed its triggers). Throws if one failed.
+	 */
+	async waitForPublication(ids: string[], afterId: number, timeoutMs = 60_000): Promise<void> {
+		const deadline = Date.now() + timeoutMs;
+		for (const id of ids) {
+			for (;;) {
+				const rows = await this.sql(
+					'SELECT status, errorMessage FROM workflow_publication_outbox WHERE workflowId = ? AND id > ? ORDER BY id DESC LIMIT 1',
+					[id, afterId],
+				);
+				const row = rows[0];
+				if (row?.status === 'failed') throw new Error(`publication of workflow ${id} failed: ${row.errorMessage ?? ''}`);
+				if (row?.status === 'completed') break;
+				if (Date.now() > deadline) throw new Error(`publication of workflow ${id} not done after ${timeoutMs} ms (${row?.status ?? 'no record'})`);
+				await new Promise((r) => setTimeout(r, 250));
+			}
+		}
+	}
+
+	/** Resolves with the first log line (from `since`, default all) matching the pattern. */
+	async waitForLog(pattern: RegExp, timeoutMs = 30_000, since = 0): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const hit = this.logs.slice(since).find((l) => pattern.test(l));
+			if (hit) return hit;
+			if (Date.now() > deadline) throw new Error(`no log line matching ${pattern} within ${timeoutMs} ms`);
+			await new Promise((r) => setTimeout(r, 100));
+		}
+	}
+
+	/** Runs a read query on n8n's SQLite database (with Node 24 and n8n's own sqlite3), concurrently with n8n. */
+	sql(query: string, params: unknown[] = []): Promise<any[]> {
+		const script = `
+const sqlite3 = require(${JSON.stringify(join(this.host.dir, 'n8n', 'node_modules', 'sqlite3'))});
+const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY, (e) => { if (e) { console.error(e.message); process.exit(2); } });
+db.configure('busyTimeout', 5000);
+db.all(process.argv[2], JSON.parse(process.argv[3]), (e, rows) => {
+	if (e) { console.error(e.message); process.exit(3); }
+	process.stdout.write(JSON.stringify(rows));
+	db.close();
+});`;
+		return new Promise((resolve, reject) => {
+			const child = spawn(this.host.node, ['-e', script, join(this.userFolder, '.n8n', 'database.sqlite'), query, JSON.stringify(params)], {
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let out = '';
+			let err = '';
+			child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+			child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+			child.on('error', reject);
+			child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out || '[]')) : reject(new Error(`sql failed (${code}): ${err}`))));
+		});
 	}
 
 	// ---------------------------------------------------------------- HTTP / REST
