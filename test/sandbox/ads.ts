@@ -203,6 +203,7 @@ const SELECTABLE: Record<string, RegExp> = {
 	campaign_budget: /^campaign_budget\.(resource_name|id|name|amount_micros|period|delivery_method|explicitly_shared|status)$/,
 	conversion_action: /^conversion_action\.(resource_name|id|name|status|type|category)$/,
 	customer: /^customer\.(resource_name|id|descriptive_name|currency_code|time_zone|manager|test_account)$/,
+	customer_client: /^customer_client\.(resource_name|id|descriptive_name|currency_code|time_zone|manager|test_account|level|client_customer)$/,
 };
 
 const DURING: Record<string, (today: string) => [string, string]> = {
@@ -519,6 +520,22 @@ export class AdsState {
 			full = [...this.conversionActions.values()]
 				.filter((a) => a.customerId === customerId)
 				.map((a) => ({ conversionAction: { resourceName: `customers/${customerId}/conversionActions/${a.id}`, id: a.id, name: a.name, status: a.status, type: a.type, category: a.category } }));
+		} else if (q.resource === 'customer_client') {
+			const self = this.customers.get(customerId)!;
+			const clients = [self, ...[...this.customers.values()].filter((c) => c.managers.includes(customerId))];
+			full = clients.map((c) => ({
+				customerClient: {
+					resourceName: `customers/${customerId}/customerClients/${c.id}`,
+					clientCustomer: `customers/${c.id}`,
+					id: c.id,
+					descriptiveName: c.descriptiveName,
+					currencyCode: c.currencyCode,
+					timeZone: c.timeZone,
+					manager: c.manager,
+					testAccount: c.testAccount,
+					level: c.id === customerId ? '0' : '1',
+				},
+			}));
 		} else if (q.resource === 'customer') {
 			const c = this.customers.get(customerId)!;
 			full = [{ customer: { resourceName: `customers/${c.id}`, id: c.id, descriptiveName: c.descriptiveName, currencyCode: c.currencyCode, timeZone: c.timeZone, manager: c.manager, testAccount: c.testAccount } }];

@@ -4,10 +4,18 @@ import { connection } from './connection/Connection.resource';
 import { identity } from './identity/Identity.resource';
 import { gmail } from './gmail/Gmail.resource';
 import { youtube } from './youtube/YouTube.resource';
+import { adsCampaign } from './adsCampaign/AdsCampaign.resource';
+import { adsReport } from './adsReport/AdsReport.resource';
+import { adsConversion } from './adsConversion/AdsConversion.resource';
+import { adsAccount } from './adsAccount/AdsAccount.resource';
 
 export const resources: Record<string, Resource> = {
 	connection,
 	identity,
 	gmail,
 	youtube,
+	adsCampaign,
+	adsReport,
+	adsConversion,
+	adsAccount,
 };

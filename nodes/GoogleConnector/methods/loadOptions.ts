@@ -56,3 +56,5 @@ export async function getYouTubeChannels(this: ILoadOptionsFunctions): Promise<I
 		value: c.id,
 	}));
 }
+
+export { getAdsCustomers, getAdsConversionActions } from './adsLoadOptions';

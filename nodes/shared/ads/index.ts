@@ -5,3 +5,4 @@ export * from './version';
 export * from './campaign';
 export * from './gaql';
 export * from './conversions';
+export * from './customers';

@@ -26,6 +26,12 @@ export async function adsSettings(ctx: GoogleContext, itemIndex = 0): Promise<Ad
 	};
 }
 
+/** The manager (login) customer id of the credential, if any (for Data Manager's loginAccount). */
+export async function adsLoginCustomerId(ctx: GoogleContext): Promise<string | undefined> {
+	const credentials = await connectionCredentials(ctx);
+	return optionalCustomerId(credentials.loginCustomerId, 'Ads Manager (Login) Customer ID (credential)');
+}
+
 export interface AdsCall {
 	method: IHttpRequestMethods;
 	/** Path after the version, e.g. `customers/1234567890/googleAds:mutate`. */

@@ -1,0 +1,43 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { campaignListQuery, fromCampaignRow } from '../../../shared/ads';
+import { adsSearch } from '../../../shared/transport/ads';
+import { adsItemContext, guarded } from '../ads/common';
+import { forOperation } from '../operation';
+import { apiVersionProperty, commonTop } from './shared';
+
+export const description: INodeProperties[] = forOperation('adsCampaign', 'list', [
+	...commonTop(),
+	{
+		displayName: 'Statuses',
+		name: 'statuses',
+		type: 'multiOptions',
+		options: [
+			{ name: 'Enabled', value: 'ENABLED' },
+			{ name: 'Paused', value: 'PAUSED' },
+			{ name: 'Removed', value: 'REMOVED' },
+		],
+		default: [],
+		description: 'Only campaigns with these statuses. None chosen: all but removed ones.',
+	},
+	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+	apiVersionProperty,
+]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const { customerId, settings } = await adsItemContext(this, itemIndex);
+	const statuses = this.getNodeParameter('statuses', itemIndex, []) as string[];
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const query = await guarded(this, itemIndex, () => campaignListQuery({ statuses, limit }));
+	const rows = await adsSearch(this, settings, customerId, query, limit);
+	return rows.map((row) => ({ json: { ...fromCampaignRow(row) }, pairedItem: { item: itemIndex } }));
+}
