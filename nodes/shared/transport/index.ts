@@ -151,7 +151,10 @@ export async function googleApiRequestFull<T = unknown>(this: GoogleContext, req
 	const maxRetries = request.maxRetries ?? settings.maxRetries;
 	const secrets = [...knownSecrets(credentials ?? {}), ...(request.secrets ?? [])];
 	const context = { surface: request.surface, service: request.service };
-	const paceKey = String(credentials?.impersonateUser || credentials?.clientId || credentials?.email || 'default');
+	// Gmail's quota is per user: one connected credential (or impersonated user) is one user.
+	const nodeCredentials = this.getNode().credentials ?? {};
+	const credentialRef = nodeCredentials[authMethod(this) === 'serviceAccount' ? SERVICE_ACCOUNT_CREDENTIAL : CONSENT_CREDENTIAL];
+	const paceKey = String(credentials?.impersonateUser || credentialRef?.id || credentialRef?.name || 'default');
 	let forceNewToken = false;
 	let refreshedServiceAccount = false;
 

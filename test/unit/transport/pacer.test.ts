@@ -6,8 +6,8 @@ describe('unit pacer', () => {
 		const t = 1_000_000;
 		for (let i = 0; i < 50; i++) expect(pacer.reserve('u', 5, 250, t)).toBe(0);
 		const wait = pacer.reserve('u', 5, 250, t + 10);
-		expect(wait).toBe(990);
-		expect(pacer.reserve('u', 5, 250, t + 1000)).toBe(0);
+		expect(wait).toBe(1040);
+		expect(pacer.reserve('u', 5, 250, t + 1050)).toBe(0);
 		expect(pacer.reserve('other', 5, 250, t + 10)).toBe(0);
 		expect(pacer.reserve('u', 5, 0, t)).toBe(0);
 	});
@@ -21,8 +21,8 @@ describe('unit pacer', () => {
 			if (wait === 0) sent++;
 			else now += wait;
 		}
-		// 100 units/s for 10 s at 5 units a call = 200 calls (± one window)
-		expect(sent).toBeGreaterThanOrEqual(200);
+		// 100 units/s for 10 s at 5 units a call = 200 calls, less the 5% margin (± one window)
+		expect(sent).toBeGreaterThanOrEqual(190);
 		expect(sent).toBeLessThanOrEqual(220);
 	});
 });
