@@ -44,7 +44,8 @@ export class GoogleConnectorTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'googleConnectorWebhookApi', required: true, testedBy: 'webhookSecretsTest' }],
 		webhooks: [
-			{ name: 'default', httpMethod: 'GET', responseMode: 'onReceived', path: 'google' },
+			// Same URL; the hub's verification GETs. Only 'default' has lifecycle methods, so n8n subscribes once.
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'google' },
 			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'google' },
 		],
 		properties: [

@@ -6,7 +6,7 @@ import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookRespon
 import { googleCerts } from '../shared/auth/googleCerts';
 import { IdTokenError, idTokenKeyId, verifyIdToken } from '../shared/auth/idToken';
 import { parseYouTubeNotification, channelIdFromTopic } from '../shared/webhook/atom';
-import { seenBefore, type DedupeBucket, DEFAULT_DEDUPE_MAX } from '../shared/webhook/dedupe';
+import { mergeInto, seenBefore, type DedupeBucket, DEFAULT_DEDUPE_MAX } from '../shared/webhook/dedupe';
 import {
 	PayloadError,
 	alertKey,
@@ -114,10 +114,45 @@ function send(ctx: IWebhookFunctions, reply: Reply): void {
 	}
 }
 
-function bucket(state: TriggerState, name: string): DedupeBucket {
-	if (!state.dedupe) state.dedupe = {};
-	if (!state.dedupe[name]) state.dedupe[name] = {};
-	return state.dedupe[name];
+/**
+ * In-memory mirror of the dedupe buckets, per workflow and node. n8n saves a webhook's static data
+ * whole, after each request, from the copy it loaded at the start: two concurrent requests each save
+ * their own copy and the later one wins, dropping the other's record. The mirror catches repeats
+ * that arrive meanwhile in this process and writes lost records back on the next request. (Across
+ * several webhook processes in queue mode, simultaneous repeats can still both pass.)
+ */
+const mirror = new Map<string, DedupeBucket>();
+const MIRROR_LIMIT = 200;
+
+class Deduper {
+	constructor(
+		private readonly state: TriggerState,
+		private readonly scope: string,
+		private readonly max: number,
+	) {}
+
+	private buckets(name: string): [DedupeBucket, DedupeBucket] {
+		if (!this.state.dedupe) this.state.dedupe = {};
+		if (!this.state.dedupe[name]) this.state.dedupe[name] = {};
+		const key = `${this.scope}|${name}`;
+		let memory = mirror.get(key);
+		if (!memory) {
+			if (mirror.size >= MIRROR_LIMIT) mirror.delete(mirror.keys().next().value as string);
+			memory = {};
+			mirror.set(key, memory);
+		}
+		mergeInto(this.state.dedupe[name], memory, this.max);
+		return [this.state.dedupe[name], memory];
+	}
+
+	/** True when `key` was seen (in static data or in this process); records it otherwise. */
+	seen(name: string, key: string): boolean {
+		const [stored, memory] = this.buckets(name);
+		const now = Date.now();
+		const inMemory = seenBefore(memory, key, now, this.max);
+		const inStore = seenBefore(stored, key, now, this.max);
+		return inMemory || inStore;
+	}
 }
 
 function bodyText(raw: Buffer): string {
@@ -210,6 +245,7 @@ async function route(this: IWebhookFunctions): Promise<{ reply: Reply; events: I
 	const state = this.getWorkflowStaticData('node') as TriggerState;
 	const secrets = await webhookSecrets(this);
 	const dedupeMax = Number(options.dedupeSize ?? DEFAULT_DEDUPE_MAX);
+	const dedupe = new Deduper(state, `${this.getWorkflow().id ?? ''}|${this.getNode().name}`, dedupeMax);
 	const base = (a: Action, data: IDataObject, rawValue?: unknown): IDataObject => ({
 		action: a,
 		...(orgId ? { orgId } : {}),
@@ -224,7 +260,7 @@ async function route(this: IWebhookFunctions): Promise<{ reply: Reply; events: I
 			case 'youtube-verify':
 				return await verifyHub.call(this, { query, state, secrets, enabled, base });
 			case 'youtube-webhook':
-				return await youtubeNotification.call(this, { raw, headers, state, secrets, orgId, base, dedupeMax });
+				return await youtubeNotification.call(this, { raw, headers, state, secrets, orgId, base, dedupe });
 			case 'ads-webhook': {
 				const body = objectBody(raw, headers);
 				const given = typeof body.google_key === 'string' ? body.google_key : '';
@@ -233,7 +269,7 @@ async function route(this: IWebhookFunctions): Promise<{ reply: Reply; events: I
 					return nothing(401, { error: 'google_key is missing or wrong' });
 				}
 				const lead = normaliseLead(body);
-				if (seenBefore(bucket(state, 'leads'), `${lead.formId ?? ''}|${lead.leadId}`, Date.now(), dedupeMax)) return nothing(200, { received: true, duplicate: true });
+				if (dedupe.seen('leads', `${lead.formId ?? ''}|${lead.leadId}`)) return nothing(200, { received: true, duplicate: true });
 				return { reply: new Reply(200, { received: true }), events: [base('ads-webhook', lead as unknown as IDataObject, omit(body, ['google_key']))] };
 			}
 			case 'ads-conversion-callback':
@@ -245,11 +281,11 @@ async function route(this: IWebhookFunctions): Promise<{ reply: Reply; events: I
 				else input = unwrapPubSub(effective === 'ads-performance-alert' ? parseJsonObject(bodyText(raw)) as IDataObject : objectBody(raw, headers)).payload;
 				if (effective === 'ads-conversion-callback') {
 					const conversion = normaliseConversion(input, receivedAt);
-					if (seenBefore(bucket(state, 'conversions'), conversionKey(conversion), Date.now(), dedupeMax)) return nothing(200, { received: true, duplicate: true });
+					if (dedupe.seen('conversions', conversionKey(conversion))) return nothing(200, { received: true, duplicate: true });
 					return { reply: new Reply(200, { received: true }), events: [base('ads-conversion-callback', conversion as unknown as IDataObject, omit(input, ['token']))] };
 				}
 				const alert = normalisePerformanceAlert(input, receivedAt);
-				if (seenBefore(bucket(state, 'alerts'), alertKey(alert), Date.now(), dedupeMax)) return nothing(200, { received: true, duplicate: true });
+				if (dedupe.seen('alerts', alertKey(alert))) return nothing(200, { received: true, duplicate: true });
 				return { reply: new Reply(200, { received: true }), events: [base('ads-performance-alert', alert as unknown as IDataObject, input)] };
 			}
 		}
@@ -372,9 +408,9 @@ async function verifyHub(
 /** POST from the hub: signature first (bad or missing → 2xx ack, no run), then the Atom entries. */
 async function youtubeNotification(
 	this: IWebhookFunctions,
-	opts: { raw: Buffer; headers: Headers; state: TriggerState; secrets: WebhookSecrets; orgId: string; base: Base; dedupeMax: number },
+	opts: { raw: Buffer; headers: Headers; state: TriggerState; secrets: WebhookSecrets; orgId: string; base: Base; dedupe: Deduper },
 ): Promise<{ reply: Reply; events: IDataObject[] }> {
-	const { raw, headers, state, secrets, base, dedupeMax } = opts;
+	const { raw, headers, state, secrets, base, dedupe } = opts;
 	const ack = (why: string) => {
 		this.logger.debug(`Google Connector Trigger ignored a push delivery: ${why}`);
 		return { reply: new Reply(202, 'ignored'), events: [] as IDataObject[] };
@@ -395,13 +431,10 @@ async function youtubeNotification(
 	const channelId = channelIdFromTopic(matched);
 	const entries = parseYouTubeNotification(bodyText(raw), { fallbackChannelId: channelId });
 	const events: IDataObject[] = [];
-	const seen = bucket(state, 'youtube');
-	const videos = bucket(state, 'videos');
-	const now = Date.now();
 	for (const e of entries) {
 		if (e.channelId && e.channelId !== channelId) continue; // signed for another channel's topic
-		if (seenBefore(seen, `${e.videoId}|${e.updatedAt ?? ''}|${e.deleted}`, now, dedupeMax)) continue;
-		const firstTime = !seenBefore(videos, e.videoId, now, dedupeMax);
+		if (dedupe.seen('youtube', `${e.videoId}|${e.updatedAt ?? ''}|${e.deleted}`)) continue;
+		const firstTime = !dedupe.seen('videos', e.videoId);
 		const kind = e.deleted ? 'deleted' : firstTime ? 'upload' : 'update';
 		const data: IDataObject = { videoId: e.videoId, channelId: e.channelId || channelId, title: e.title, link: e.link, publishedAt: e.publishedAt, updatedAt: e.updatedAt, deleted: e.deleted, kind };
 		if (e.author) data.author = e.author;

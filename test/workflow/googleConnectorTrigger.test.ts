@@ -6,6 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { GoogleConnectorTrigger } from '../../nodes/GoogleConnectorTrigger/GoogleConnectorTrigger.node';
 import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebhookApi.credentials';
 import { deriveTopicSecret } from '../../nodes/shared/webhook/signature';
+import { hasSeen, type DedupeBucket } from '../../nodes/shared/webhook/dedupe';
 import { forgetGoogleCerts } from '../../nodes/shared/auth/googleCerts';
 import { startSandbox, uploadAtom, YT_TOPIC, type Sandbox, type CallbackRequest } from '../sandbox';
 import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, webhookCall, BASE_URL, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
@@ -331,6 +332,23 @@ describe('Google Ads actions', () => {
 		expect(JSON.parse(unknown.response.body).validActions).toEqual(ALL);
 		const right = await post(s, 'ads-webhook', lead('X-6'), {}, { orgid: 'acme-42' }, org);
 		expect(right.workflowData![0][0].json).toMatchObject({ action: 'ads-webhook', orgId: 'acme-42' });
+	});
+
+	test('concurrent requests: n8n saves each request\'s static data whole, so one save can drop another\'s record; repeats are still caught and the record is written back', async () => {
+		const s: IDataObject = {};
+		// Both requests start from the same (empty) static data, as two concurrent n8n requests would.
+		const [leadRun, alertRun] = await Promise.all([
+			post(s, 'ads-webhook', lead('C-1')),
+			post(s, 'ads-performance-alert', { alert_id: 'C-A1' }, { 'x-webhook-token': SECRETS.sharedSecret }),
+		]);
+		expect([runs(leadRun), runs(alertRun)]).toEqual([1, 1]);
+		const again = await post(s, 'ads-webhook', lead('C-1'));
+		expect([again.responseStatus, runs(again)]).toEqual([200, 0]);
+		// Whichever save won, both records are in static data after the next request.
+		const d = s.dedupe as Record<string, DedupeBucket>;
+		expect(hasSeen(d.leads, '111|C-1')).toBe(true);
+		expect(hasSeen(d.alerts, 'alert|C-A1')).toBe(true);
+		expect(JSON.stringify(d)).not.toContain('C-1');
 	});
 
 	test('raw payload is included only on request, without secrets; secrets never reach the log', async () => {

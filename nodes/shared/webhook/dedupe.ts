@@ -27,3 +27,21 @@ export function seenBefore(bucket: DedupeBucket, key: string, nowMs: number, max
 export function hasSeen(bucket: DedupeBucket, key: string): boolean {
 	return Object.prototype.hasOwnProperty.call(bucket, hashKey(key));
 }
+
+/**
+ * Copies keys from `source` that `target` lacks (e.g. an in-memory mirror into static data whose
+ * last save was overwritten by a concurrent request), keeping the newest `max`.
+ */
+export function mergeInto(target: DedupeBucket, source: DedupeBucket, max = DEFAULT_DEDUPE_MAX): boolean {
+	let changed = false;
+	for (const [k, t] of Object.entries(source)) {
+		if (!Object.prototype.hasOwnProperty.call(target, k)) {
+			target[k] = t;
+			changed = true;
+		}
+	}
+	if (!changed) return false;
+	const keys = Object.keys(target).sort((a, b) => target[a] - target[b]);
+	for (let i = 0; i < keys.length - max; i++) delete target[keys[i]];
+	return true;
+}

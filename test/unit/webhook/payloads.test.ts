@@ -1,5 +1,5 @@
 import { PayloadError, alertKey, conversionKey, fieldName, normaliseConversion, normaliseLead, normalisePerformanceAlert, parseForm, parseJsonObject, toIsoTime } from '../../../nodes/shared/webhook/payloads';
-import { DEFAULT_DEDUPE_MAX, hasSeen, seenBefore, type DedupeBucket } from '../../../nodes/shared/webhook/dedupe';
+import { DEFAULT_DEDUPE_MAX, hasSeen, mergeInto, seenBefore, type DedupeBucket } from '../../../nodes/shared/webhook/dedupe';
 import { needsRenewal, parseChannelIds, subscriptionsCurrent, topicFor, hubForm, safeChallenge, type PushSubscription } from '../../../nodes/shared/webhook/websub';
 
 // The body Google Ads posts for a lead form submission (google-facts.md).
@@ -151,6 +151,19 @@ describe('dedupe store', () => {
 		expect(hasSeen(b, 'k119')).toBe(true);
 		expect(DEFAULT_DEDUPE_MAX).toBeGreaterThanOrEqual(1000);
 	});
+});
+
+test('mergeInto restores records a concurrent save dropped, keeping the newest', () => {
+	const memory: DedupeBucket = {};
+	const stored: DedupeBucket = {};
+	for (let i = 0; i < 5; i++) seenBefore(memory, `m${i}`, i * 1000);
+	seenBefore(stored, 's0', 10_000);
+	expect(mergeInto(stored, memory, 4)).toBe(true);
+	expect(Object.keys(stored)).toHaveLength(4);
+	expect(hasSeen(stored, 's0')).toBe(true);
+	expect(hasSeen(stored, 'm4')).toBe(true);
+	expect(hasSeen(stored, 'm0')).toBe(false);
+	expect(mergeInto(stored, {}, 4)).toBe(false);
 });
 
 describe('WebSub bookkeeping', () => {
