@@ -6,7 +6,7 @@ import { sha256Hex } from '../../nodes/shared/ads';
 import { ADS_HOST, DATAMANAGER_HOST, startSandbox, type Sandbox } from '../sandbox';
 import { adsSchemas, dataManagerSchemas, unknownFields } from '../sandbox/adsSchemas';
 import { chain, harnessLogger, runWorkflow, startNode, type CredentialsMap, type RunWorkflowResult } from '../helpers/workflow';
-import { DEVELOPER_TOKEN, credentialTypes, oauthCredentials } from '../helpers/google';
+import { DEVELOPER_TOKEN, credentialTypes, findSecrets, oauthCredentials, sandboxSecrets, serviceAccountCredentials } from '../helpers/google';
 
 let sandbox: Sandbox;
 let creds: CredentialsMap;
@@ -38,14 +38,18 @@ interface RunOpts {
 	continueOnFail?: boolean;
 }
 
+const texts: string[] = [];
+
 async function run(parameters: IDataObject, opts: RunOpts = {}): Promise<RunWorkflowResult> {
-	return await runWorkflow({
+	const result = await runWorkflow({
 		nodes: [startNode(opts.input), { name: 'Ads', type: 'googleConnector', parameters: parameters as INodeParameters, continueOnFail: opts.continueOnFail }],
 		connections: chain('Start', 'Ads'),
 		credentials: opts.credentials ?? creds,
 		credentialTypes,
 		nodeTypes: [new GoogleConnector()],
 	});
+	texts.push(JSON.stringify(result.json), JSON.stringify(result.error ?? null), ...result.log);
+	return result;
 }
 
 function errorText(r: RunWorkflowResult): string {
@@ -544,5 +548,29 @@ describe('accounts', () => {
 			{ customerId: MANAGER, customerIdFormatted: '111-222-3333', resourceName: `customers/${MANAGER}`, descriptiveName: 'Acme Manager', currencyCode: 'EUR', timeZone: 'Europe/Berlin', manager: true, testAccount: false },
 			{ customerId: DIRECT, customerIdFormatted: '555-666-7777', resourceName: `customers/${DIRECT}`, descriptiveName: 'Acme Direct', currencyCode: 'USD', timeZone: 'Europe/Berlin', manager: false, testAccount: false },
 		]);
+	});
+});
+
+describe('service account and secrecy', () => {
+	it('works through a service account impersonating the rep (domain-wide delegation)', async () => {
+		const sa = serviceAccountCredentials(sandbox, { ads: true, identity: false }, { impersonateUser: sandbox.oauth.defaultUser.email, extra: { loginCustomerId: '1112223333' } });
+		const r = await runWorkflow({
+			nodes: [startNode(), { name: 'Ads', type: 'googleConnector', parameters: { authentication: 'serviceAccount', resource: 'adsConversion', operation: 'listConversionActions', customerId: CLIENT } }],
+			connections: chain('Start', 'Ads'),
+			credentials: sa.credentials,
+			credentialTypes,
+			nodeTypes: [new GoogleConnector()],
+		});
+		expect(r.error).toBeUndefined();
+		expect(r.json.Ads.map((a) => a.id)).toEqual(['7001', '7002']);
+		const seen = adsRequests('googleAds:search')[0];
+		expect(seen.headers['developer-token']).toBe(DEVELOPER_TOKEN);
+		expect(seen.headers['login-customer-id']).toBe(MANAGER);
+		texts.push(JSON.stringify(r.json), ...r.log);
+	});
+
+	it('no token, developer token or secret appears in any output, error or log of this file', () => {
+		expect(texts.length).toBeGreaterThan(40);
+		expect(findSecrets(texts, sandboxSecrets(sandbox, ['not-a-real-token-9f8e7d']))).toEqual([]);
 	});
 });
