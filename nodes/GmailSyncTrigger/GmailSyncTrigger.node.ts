@@ -18,7 +18,7 @@ const CURSOR_KEY = 'gmailSync';
 
 /** How long before the poll budget ends fetching stops, so the poll can still emit in time. */
 function deadlineFor(budgetMs: number, start: number): number {
-	const margin = Math.min(Math.max(budgetMs * 0.1, 2_000), 30_000);
+	const margin = Math.min(Math.max(budgetMs * 0.05, 2_000), 15_000);
 	return start + Math.max(budgetMs - margin, budgetMs / 2);
 }
 

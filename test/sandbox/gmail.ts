@@ -10,7 +10,7 @@
 //   gmail.historyRetentionMs = 60_000 (records older than that are dropped; older start ids → 404)
 //   gmail.quota.unitsPerSecond = 250 (per-user ceiling; quota.byMethod / quota.total() count units)
 import { randomBytes } from 'node:crypto';
-import { GoogleSandbox, googleError, type SandboxRequest } from './server';
+import { GoogleSandbox, SandboxError, googleError, type SandboxRequest, type SandboxResponse } from './server';
 import type { OAuthState } from './oauth';
 import { QuotaMeter } from './quota';
 
@@ -797,5 +797,77 @@ export class GmailState {
 			const box = this.begin(req, 'history.list', readScopes);
 			return { status: 200, body: this.historyList(box, req) };
 		});
+		// Batch: multipart/mixed of application/http parts (≤ 100), each dispatched to the routes above
+		// with the outer request's Authorization; each part costs its own quota.
+		sandbox.route('POST', hosts, /^\/batch\/gmail\/v1$/, async (req) => await this.batch(sandbox, req));
+	}
+
+	/** Requests seen inside batches (method + path), for tests. */
+	readonly batchParts: { method: string; path: string; status: number }[] = [];
+	recordBatchParts = true;
+
+	private async batch(sandbox: GoogleSandbox, req: SandboxRequest): Promise<SandboxResponse> {
+		const contentType = String(req.headers['content-type'] ?? '');
+		const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+		if (!/^multipart\/mixed/i.test(contentType) || !boundary) throw googleError(400, 'Batch requests must be multipart/mixed with a boundary', 'invalidArgument');
+		const chunks = req.text().split(`--${boundary}`).slice(1).filter((c) => !c.startsWith('--'));
+		if (chunks.length > 100) throw googleError(400, 'Too many requests in the batch (max 100)', 'invalidArgument');
+		const out: string[] = [];
+		const responseBoundary = `batch_${randomBytes(6).toString('hex')}`;
+		for (const chunk of chunks) {
+			const text = chunk.replace(/^\r?\n/, '');
+			const split = text.search(/\r?\n\r?\n/);
+			const partHeaders = parseHeaderBlock(text.slice(0, split));
+			const inner = text.slice(split).replace(/^\r?\n\r?\n/, '');
+			const contentId = headerValue(partHeaders, 'content-id') ?? '';
+			const [requestLine, ...rest] = inner.split(/\r?\n/);
+			const [method, target] = requestLine.trim().split(/\s+/);
+			const url = new URL(target ?? '/', 'https://gmail.googleapis.com');
+			const innerHeaders: Record<string, string | string[] | undefined> = { ...req.headers };
+			for (const h of parseHeaderBlock(rest.join('\n').split(/\n\s*\n/)[0] ?? '')) innerHeaders[h.name.toLowerCase()] = h.value;
+			const sub: SandboxRequest = {
+				...req,
+				method: method ?? 'GET',
+				host: 'gmail.googleapis.com',
+				path: url.pathname,
+				query: url.searchParams,
+				headers: innerHeaders,
+				rawBody: Buffer.alloc(0),
+				params: {},
+				annotations: {},
+				text: () => '',
+				json: (() => null) as SandboxRequest['json'],
+			};
+			let response: SandboxResponse = { status: 404, body: googleError(404, `No route for ${sub.method} ${sub.path}`, 'notFound').body };
+			for (const route of sandbox.routes) {
+				const methods = Array.isArray(route.method) ? route.method : [route.method];
+				if (!methods.includes(sub.method) || !(route.host instanceof RegExp ? route.host.test(sub.host) : route.host === sub.host)) continue;
+				const m = route.path.exec(sub.path);
+				if (!m || route.path.source.includes('batch')) continue;
+				sub.params = { ...(m.groups ?? {}) };
+				try {
+					response = await route.handler(sub);
+				} catch (error) {
+					response = error instanceof SandboxError ? { status: error.status, headers: error.headers, body: error.body } : { status: 500, body: googleError(500, String(error), 'backendError').body };
+				}
+				break;
+			}
+			if (this.recordBatchParts) this.batchParts.push({ method: sub.method, path: sub.path, status: response.status });
+			const body = response.body === undefined ? '' : JSON.stringify(response.body);
+			out.push(
+				[
+					`--${responseBoundary}`,
+					'Content-Type: application/http',
+					`Content-ID: <response-${contentId.replace(/^<|>$/g, '')}>`,
+					'',
+					`HTTP/1.1 ${response.status} ${response.status < 300 ? 'OK' : 'Error'}`,
+					'Content-Type: application/json; charset=UTF-8',
+					...Object.entries(response.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+					'',
+					body,
+				].join('\r\n'),
+			);
+		}
+		return { status: 200, headers: { 'content-type': `multipart/mixed; boundary=${responseBoundary}` }, body: out.join('\r\n') + `\r\n--${responseBoundary}--\r\n` };
 	}
 }

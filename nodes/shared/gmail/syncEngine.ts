@@ -3,7 +3,9 @@
 // paced to the per-user quota, and returns activities plus the next cursor. The caller decides where
 // the cursor lives (the trigger: node static data; Gmail → Sync: the flow). It never stores anything.
 import type { GoogleContext } from '../transport/types';
-import { googleApiRequest, GoogleApiError } from '../transport';
+import { sleep, type IDataObject } from 'n8n-workflow';
+import { connectionCredentials, connectionSettings, googleApiRequest, googleApiRequestFull, GoogleApiError } from '../transport';
+import { buildBatchBody, parseBatchResponse } from './batch';
 import { SYNC_METADATA_HEADERS, toActivity, type CrmEmailActivity, type DirectionFilter, type GmailMessageLike } from './activity';
 import {
 	DEFAULT_RECENT_LIMIT,
@@ -21,6 +23,30 @@ import {
 } from './historyCursor';
 
 export const GMAIL_API = 'https://gmail.googleapis.com/gmail/v1/users/me';
+export const GMAIL_BATCH_URL = 'https://gmail.googleapis.com/batch/gmail/v1';
+/** Messages per batch call (Google advises ≤ 50) and batch calls in flight. */
+const BATCH_SIZE = 10;
+const BATCH_CONCURRENCY = 4;
+const PART_ATTEMPTS = 6;
+/**
+ * Message fetches are spread evenly at this fraction of the per-user ceiling (on top of the transport's
+ * windowed pacing): the client's clock is not Google's, and arrival jitter would otherwise push some
+ * calls over the per-user rate, each refusal costing a backoff.
+ */
+const PACE_FRACTION = 0.95;
+
+/** Even spacing of quota units over time, shared by the fetch workers of one run. */
+export class SmoothPacer {
+	private nextAt = 0;
+	constructor(private readonly unitsPerSecond: number) {}
+	/** Milliseconds to wait before spending `units`; books the slot. */
+	book(units: number, now = Date.now()): number {
+		if (!(this.unitsPerSecond > 0)) return 0;
+		const at = Math.max(now, this.nextAt);
+		this.nextAt = at + (units / this.unitsPerSecond) * 1000;
+		return at - now;
+	}
+}
 
 export interface GmailSyncOptions {
 	/** Label ids to sync (empty: all mail but drafts, spam and trash). */
@@ -37,6 +63,10 @@ export interface GmailSyncOptions {
 	deadline?: number;
 	/** Concurrent message fetches (the transport paces them to the quota ceiling). */
 	concurrency?: number;
+	/** Fetch through Gmail's batch endpoint (default true; falls back to single calls if it fails). */
+	useBatch?: boolean;
+	/** Set by runGmailSync from the credential's ceiling. */
+	pacer?: SmoothPacer;
 	recentLimit?: number;
 }
 
@@ -149,28 +179,90 @@ interface FetchOutcome {
 	error?: Error;
 }
 
-/** Fetches ids in order with a worker pool; stops taking new ids at the deadline or after an error. */
+function messageQuery(includeBodies: boolean): string {
+	const qs = new URLSearchParams(includeBodies ? { format: 'full' } : { format: 'metadata' });
+	if (!includeBodies) for (const h of SYNC_METADATA_HEADERS) qs.append('metadataHeaders', h);
+	return qs.toString();
+}
+
+/**
+ * Fetches up to 100 messages in one batch call (each part still costs 5 units, and is paced as such).
+ * Parts refused for rate or a server fault are sent again in a smaller batch, with backoff.
+ * Returns one entry per id: the message, null when it is gone (404).
+ */
+async function fetchBatch(ctx: GoogleContext, ids: string[], includeBodies: boolean, pacer?: SmoothPacer): Promise<Array<GmailMessageLike | null>> {
+	const results: Array<GmailMessageLike | null | undefined> = new Array(ids.length);
+	let todo = ids.map((_, i) => i);
+	const query = messageQuery(includeBodies);
+	for (let attempt = 0; todo.length > 0; attempt++) {
+		if (attempt >= PART_ATTEMPTS) throw new Error(`Gmail refused ${todo.length} message fetch(es) in a batch ${PART_ATTEMPTS} times`);
+		if (attempt > 0) await sleep(Math.min(250 * 2 ** (attempt - 1), 4_000) + Math.floor(Math.random() * 100));
+		const wait = pacer?.book(5 * todo.length) ?? 0;
+		if (wait > 0) await sleep(wait);
+		const { body, boundary } = buildBatchBody(todo.map((i) => ({ id: String(i), method: 'GET', path: `/gmail/v1/users/me/messages/${encodeURIComponent(ids[i])}?${query}` })));
+		const response = await googleApiRequestFull.call(ctx, {
+			method: 'POST',
+			url: GMAIL_BATCH_URL,
+			body,
+			headers: { 'content-type': `multipart/mixed; boundary=${boundary}` },
+			surface: 'gmailRead',
+			service: 'Gmail',
+			text: true,
+			idempotent: true,
+			gmailUnits: 5 * todo.length,
+		});
+		const parts = parseBatchResponse(String(response.body ?? ''), String(response.headers['content-type'] ?? ''));
+		const again: number[] = [];
+		for (const i of todo) {
+			const part = parts.get(String(i));
+			if (part && part.status >= 200 && part.status < 300) results[i] = part.body as GmailMessageLike;
+			else if (part && part.status === 404) results[i] = null;
+			else if (!part || part.status === 429 || part.status >= 500 || (part.status === 403 && /rateLimitExceeded|userRateLimitExceeded/.test(JSON.stringify(part.body)))) again.push(i);
+			else throw new Error(`Gmail answered ${part.status} for message ${ids[i]}: ${JSON.stringify(part.body).slice(0, 300)}`);
+		}
+		todo = again;
+	}
+	return results as Array<GmailMessageLike | null>;
+}
+
+/** Fetches ids in order (batches, or single calls with a worker pool); stops taking new ids at the deadline or after an error. */
 async function fetchInOrder(ctx: GoogleContext, ids: string[], opts: GmailSyncOptions): Promise<FetchOutcome> {
 	const results: Array<GmailMessageLike | null | undefined> = new Array(ids.length);
+	const useBatch = opts.useBatch !== false;
+	const chunk = useBatch ? BATCH_SIZE : 1;
 	let next = 0;
 	let stoppedBy: FetchOutcome['stoppedBy'];
 	let firstError: Error | undefined;
+	let batchBroken = false;
 	const worker = async () => {
 		while (next < ids.length && !firstError) {
 			if (opts.deadline !== undefined && Date.now() >= opts.deadline) {
 				stoppedBy = stoppedBy ?? 'time';
 				return;
 			}
-			const index = next++;
+			const from = next;
+			next = Math.min(ids.length, next + chunk);
+			const slice = ids.slice(from, next);
 			try {
-				results[index] = await fetchMessage(ctx, ids[index], opts.includeBodies);
+				if (useBatch && !batchBroken) {
+					const got = await fetchBatch(ctx, slice, opts.includeBodies, opts.pacer);
+					got.forEach((m, i) => (results[from + i] = m));
+				} else {
+					for (let i = 0; i < slice.length; i++) results[from + i] = await fetchMessage(ctx, slice[i], opts.includeBodies);
+				}
 			} catch (error) {
+				if (useBatch && !batchBroken && error instanceof GoogleApiError && ['notFound', 'invalid'].includes(error.google.kind)) {
+					// The batch endpoint is not available: fetch this slice (and the rest) one by one.
+					batchBroken = true;
+					next = Math.min(next, from);
+					continue;
+				}
 				firstError = firstError ?? asError(error);
 				stoppedBy = 'error';
 			}
 		}
 	};
-	const workers = Math.max(1, Math.min(opts.concurrency ?? 12, ids.length));
+	const workers = Math.max(1, Math.min(useBatch ? BATCH_CONCURRENCY : (opts.concurrency ?? 12), Math.ceil(ids.length / chunk)));
 	await Promise.all(Array.from({ length: workers }, async () => await worker()));
 	let firstUnfinished = 0;
 	while (firstUnfinished < ids.length && results[firstUnfinished] !== undefined) firstUnfinished++;
@@ -178,7 +270,8 @@ async function fetchInOrder(ctx: GoogleContext, ids: string[], opts: GmailSyncOp
 }
 
 /** Runs one sync step from `previous` (undefined: set the baseline). Never mutates `previous`. */
-export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor | undefined, opts: GmailSyncOptions): Promise<GmailSyncResult> {
+export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor | undefined, options: GmailSyncOptions): Promise<GmailSyncResult> {
+	const opts: GmailSyncOptions = { ...options, pacer: options.pacer ?? (await pacerFor(ctx)) };
 	const stats: GmailSyncStats = { historyPages: 0, listPages: 0, fetched: 0, emitted: 0, filteredOut: 0, recoveredFromExpiredHistory: false, baseline: false };
 	const recentLimit = opts.recentLimit ?? DEFAULT_RECENT_LIMIT;
 	const fetched: GmailMessageLike[] = [];
@@ -336,6 +429,11 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 	stats.emitted = activities.length;
 	if (!cursor.pending) delete cursor.pending;
 	return { activities, cursor, hasMore, stats };
+}
+
+async function pacerFor(ctx: GoogleContext): Promise<SmoothPacer> {
+	const settings = connectionSettings((await connectionCredentials(ctx)) as IDataObject);
+	return new SmoothPacer(settings.gmailUnitsPerSecond * PACE_FRACTION);
 }
 
 /** Recent mail for "Fetch test event": the newest messages in the synced labels; no cursor involved. */

@@ -1,6 +1,7 @@
 // The sandbox mailbox itself: threading rules, history records and expiry, list queries, formats, quota.
 import { request } from 'node:https';
 import { startSandbox, type Sandbox } from '../../sandbox';
+import { buildBatchBody, parseBatchResponse } from '../../../nodes/shared/gmail/batch';
 
 let sandbox: Sandbox;
 let token: string;
@@ -145,6 +146,36 @@ describe('sandbox Gmail mailbox', () => {
 		for (let i = 0; i < 3; i++) statuses.push((await gmail(`/messages/${id}?format=minimal`)).status);
 		expect(statuses).toEqual([200, 200, 429]);
 		g.quota.unitsPerSecond = 0;
+	});
+
+	test('batch endpoint: parts dispatched with the outer auth, each charged, answered by Content-ID', async () => {
+		const g = sandbox.gmail;
+		const a = g.insertMessage({ subject: 'batch a' });
+		const b = g.insertMessage({ subject: 'batch b' });
+		g.quota.reset();
+		const { body, boundary } = buildBatchBody([
+			{ id: '0', method: 'GET', path: `/gmail/v1/users/me/messages/${a.id}?format=metadata&metadataHeaders=Subject` },
+			{ id: '1', method: 'GET', path: `/gmail/v1/users/me/messages/nope?format=minimal` },
+			{ id: '2', method: 'GET', path: `/gmail/v1/users/me/messages/${b.id}?format=minimal` },
+		]);
+		const res = await new Promise<{ status: number; type: string; text: string }>((resolve, reject) => {
+			const req = request(
+				{ method: 'POST', host: '127.0.0.1', port: sandbox.port, servername: 'gmail.googleapis.com', path: '/batch/gmail/v1', headers: { host: 'gmail.googleapis.com', authorization: `Bearer ${token}`, 'content-type': `multipart/mixed; boundary=${boundary}` } },
+				(r) => {
+					const chunks: Buffer[] = [];
+					r.on('data', (c: Buffer) => chunks.push(c));
+					r.on('end', () => resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type']), text: Buffer.concat(chunks).toString('utf8') }));
+				},
+			);
+			req.on('error', reject);
+			req.end(body);
+		});
+		expect(res.status).toBe(200);
+		const parts = parseBatchResponse(res.text, res.type);
+		expect(parts.get('0')).toMatchObject({ status: 200, body: { id: a.id, payload: { headers: [{ name: 'Subject', value: 'batch a' }] } } });
+		expect(parts.get('1')?.status).toBe(404);
+		expect(parts.get('2')).toMatchObject({ status: 200, body: { id: b.id } });
+		expect(g.quota.byMethod.get('messages.get')).toBe(15);
 	});
 
 	test('bulkInsert of 20,000 messages is cheap', () => {
