@@ -1,11 +1,14 @@
 // Ring 2, Google Ads: the Google Connector's Ads resources run by n8n-core's WorkflowExecute against
 // the sandbox's Ads REST and Data Manager. Every test checks what the sandbox received and its state.
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import { LoadOptionsContext } from 'n8n-core';
+import { Workflow, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 import { sha256Hex } from '../../nodes/shared/ads';
 import { ADS_HOST, DATAMANAGER_HOST, startSandbox, type Sandbox } from '../sandbox';
 import { adsSchemas, dataManagerSchemas, unknownFields } from '../sandbox/adsSchemas';
-import { chain, harnessLogger, runWorkflow, startNode, type CredentialsMap, type RunWorkflowResult } from '../helpers/workflow';
+import { buildAdditionalData, chain, CredentialTypeRegistry, harnessLogger, runWorkflow, startNode, TestCredentialsHelper, type CredentialsMap, type RunWorkflowResult } from '../helpers/workflow';
+import { TestNodeTypes } from '../helpers/node-types';
+import { getAdsConversionActions, getAdsCustomers } from '../../nodes/GoogleConnector/methods/loadOptions';
 import { DEVELOPER_TOKEN, credentialTypes, findSecrets, oauthCredentials, sandboxSecrets, serviceAccountCredentials } from '../helpers/google';
 
 let sandbox: Sandbox;
@@ -548,6 +551,45 @@ describe('accounts', () => {
 			{ customerId: MANAGER, customerIdFormatted: '111-222-3333', resourceName: `customers/${MANAGER}`, descriptiveName: 'Acme Manager', currencyCode: 'EUR', timeZone: 'Europe/Berlin', manager: true, testAccount: false },
 			{ customerId: DIRECT, customerIdFormatted: '555-666-7777', resourceName: `customers/${DIRECT}`, descriptiveName: 'Acme Direct', currencyCode: 'USD', timeZone: 'Europe/Berlin', manager: false, testAccount: false },
 		]);
+	});
+});
+
+describe('dropdowns', () => {
+	function loadContext(credentials: CredentialsMap, parameters: IDataObject, path: string) {
+		const node = {
+			id: 'n1',
+			name: 'Ads',
+			type: 'googleConnector',
+			typeVersion: 1,
+			position: [0, 0] as [number, number],
+			parameters: parameters as INodeParameters,
+			credentials: { googleConnectorOAuth2Api: { id: credentials.googleConnectorOAuth2Api.id, name: 'Google' } },
+		};
+		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes([new GoogleConnector()]) });
+		const helper = new TestCredentialsHelper(new CredentialTypeRegistry(credentialTypes), credentials);
+		return new LoadOptionsContext(workflow, node, buildAdditionalData({ credentialsHelper: helper }), path);
+	}
+
+	it("lists accessible customers and the manager's clients", async () => {
+		const options = await getAdsCustomers.call(loadContext(creds, { resource: 'adsCampaign', operation: 'list' }, 'parameters.customerId'));
+		expect(options).toEqual([
+			{ name: 'Acme CRM Ads (123-456-7890)', value: CLIENT },
+			{ name: 'Acme Direct (555-666-7777)', value: DIRECT },
+			{ name: 'Acme Manager (111-222-3333) · manager', value: MANAGER },
+		]);
+		const clients = JSON.parse(adsRequests(`customers/${MANAGER}/googleAds:search`).find((q) => q.body.includes('customer_client'))!.body).query as string;
+		expect(clients).toContain('FROM customer_client');
+	});
+
+	it("lists the chosen customer's enabled conversion actions, and nothing before a customer is chosen", async () => {
+		const options = await getAdsConversionActions.call(loadContext(creds, { resource: 'adsConversion', operation: 'uploadClickConversions', customerId: '123-456-7890' }, 'parameters.conversionAction'));
+		expect(options).toEqual([
+			{ name: 'CRM deal won', value: '7001', description: 'UPLOAD_CLICKS · PURCHASE' },
+			{ name: 'Qualified lead', value: '7002', description: 'UPLOAD_CLICKS · QUALIFIED_LEAD' },
+		]);
+		sandbox.server.clearRequests();
+		expect(await getAdsConversionActions.call(loadContext(creds, { resource: 'adsConversion', operation: 'uploadClickConversions', customerId: '' }, 'parameters.conversionAction'))).toEqual([]);
+		expect(sandbox.server.seen(ADS_HOST)).toHaveLength(0);
 	});
 });
 

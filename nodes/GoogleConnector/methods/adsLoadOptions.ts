@@ -50,7 +50,7 @@ export async function getAdsCustomers(this: ILoadOptionsFunctions): Promise<INod
 export async function getAdsConversionActions(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	let customerId: string;
 	try {
-		customerId = normalizeCustomerId(this.getCurrentNodeParameter('customerId'));
+		customerId = normalizeCustomerId(this.getCurrentNodeParameter('customerId') ?? this.getNodeParameter('customerId', ''));
 	} catch {
 		return []; // no valid customer chosen yet
 	}
