@@ -1,0 +1,127 @@
+// Ring 3: the Gmail Sync Trigger active in a real n8n 2.41.0 (packed tarball installed as a community
+// package) polling the sandbox mailbox. n8n refuses poll intervals under a minute, so this waits for a
+// couple of scheduled polls: one after activation, one after an n8n restart.
+import { startSandbox, type Sandbox } from '../sandbox';
+import { N8nHost, HOST_SETUP_TIMEOUT } from './n8nHost';
+
+const TRIGGER = 'n8n-nodes-google-connector.gmailSyncTrigger';
+const CRED_TYPE = 'googleConnectorOAuth2Api';
+const WF = 'hostGmailSync0001';
+const CRED = { id: 'hostGmailCred0001', name: 'Google (Gmail host test)' };
+const EMAIL = 'rep@acme-crm.test';
+
+let sandbox: Sandbox;
+let n8n: N8nHost;
+
+jest.setTimeout(420_000);
+
+beforeAll(async () => {
+	sandbox = await startSandbox();
+	n8n = await N8nHost.start({ env: sandbox.server.childEnv() });
+	await n8n.setupOwner();
+}, HOST_SETUP_TIMEOUT);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function executions(): Promise<Array<{ id: number; status: string }>> {
+	return (await n8n.sql('SELECT id, status FROM execution_entity WHERE workflowId = ? ORDER BY id', [WF])) as Array<{ id: number; status: string }>;
+}
+
+async function executionData(id: number): Promise<string> {
+	const [row] = (await n8n.sql('SELECT data FROM execution_data WHERE executionId = ?', [id])) as Array<{ data: string }>;
+	return String(row?.data ?? '');
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const v = await probe();
+		if (v !== undefined) return v;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(1000);
+	}
+}
+
+const historyCalls = () => sandbox.server.seen(/googleapis\.com$/, '/gmail/v1/users/me/history').length;
+
+test('an activated trigger emits mail added while it runs, once, and not again after n8n restarts', async () => {
+	const g = sandbox.gmail;
+	const clients = g.label('Clients', EMAIL);
+	const before = g.insertMessage({ account: EMAIL, from: 'Old <old@client.test>', subject: 'before activation', labelIds: ['INBOX', clients.id] });
+	const grant = sandbox.oauth.issueGrant({ email: EMAIL, scopes: ['https://www.googleapis.com/auth/gmail.readonly'] });
+	await n8n.importCredential([
+		{
+			...CRED,
+			type: CRED_TYPE,
+			data: { clientId: 'sandbox-client.apps.googleusercontent.com', clientSecret: 'GOCSPX-sandbox-client-secret', gmailRead: true, oauthTokenData: grant },
+		},
+	]);
+	await n8n.importWorkflow([
+		{
+			id: WF,
+			name: 'Gmail Clients → CRM (host test)',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: { 'New mail in Clients': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+			nodes: [
+				{
+					id: 'f0000000-0000-4000-8000-000000000001',
+					name: 'New mail in Clients',
+					type: TRIGGER,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, labelIds: [clients.id], direction: 'both', contacts: 'client.test' },
+					credentials: { [CRED_TYPE]: CRED },
+				},
+				{ id: 'f0000000-0000-4000-8000-000000000002', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			],
+		},
+	]);
+
+	sandbox.server.clearRequests();
+	await n8n.activateWorkflow(WF);
+	// The activation poll takes the baseline from the profile (1 unit).
+	await waitFor('the activation poll', async () => (sandbox.server.seen(/googleapis\.com$/, '/gmail/v1/users/me/profile').length > 0 ? true : undefined), 60_000);
+
+	const fresh = g.insertMessage({ account: EMAIL, from: '"Ingrid Client" <ingrid@client.test>', subject: 'Contract signed', text: 'Attached.', labelIds: ['INBOX', clients.id] });
+	const other = g.insertMessage({ account: EMAIL, from: 'someone@elsewhere.test', subject: 'not a contact', labelIds: ['INBOX', clients.id] });
+
+	// The next scheduled poll starts one execution with the new message only.
+	const runs = await waitFor('the first execution', async () => {
+		const r = await executions();
+		return r.length > 0 ? r : undefined;
+	}, 150_000);
+	expect(runs).toHaveLength(1);
+	const data = await executionData(runs[0].id);
+	expect(data).toContain(fresh.id);
+	expect(data).toContain('Contract signed');
+	expect(data).toContain('ingrid@client.test');
+	expect(data).not.toContain(before.id);
+	expect(data).not.toContain(other.id);
+	expect(n8n.logText()).not.toContain(grant.access_token);
+
+	// Restart n8n: the cursor persisted with that execution; the next polls emit nothing already seen.
+	await n8n.restart();
+	const calls = historyCalls();
+	const after = g.insertMessage({ account: EMAIL, from: 'ingrid@client.test', subject: 'Re: Contract signed', labelIds: ['INBOX', clients.id] });
+	const second = await waitFor('an execution after the restart', async () => {
+		const r = await executions();
+		return r.length > 1 ? r : undefined;
+	}, 180_000);
+	expect(historyCalls()).toBeGreaterThan(calls);
+	expect(second).toHaveLength(2);
+	const data2 = await executionData(second[1].id);
+	expect(data2).toContain(after.id);
+	expect(data2).not.toContain(fresh.id);
+	// One more scheduled poll: idle, nothing emitted.
+	const callsNow = historyCalls();
+	await waitFor('one more poll', async () => (historyCalls() > callsNow ? true : undefined), 90_000);
+	await sleep(2000);
+	expect(await executions()).toHaveLength(2);
+	await n8n.deactivateWorkflow(WF);
+});
