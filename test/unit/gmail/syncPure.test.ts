@@ -17,6 +17,8 @@ import {
 	remember,
 } from '../../../nodes/shared/gmail/historyCursor';
 
+import { SmoothPacer } from '../../../nodes/shared/gmail/syncEngine';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const addressparser = require('nodemailer/lib/addressparser') as (s: string) => Array<{ name: string; address?: string; group?: unknown[] }>;
 
@@ -149,5 +151,16 @@ describe('history cursor', () => {
 		expect(c.pending).toBeUndefined();
 		expect(isGmailSyncCursor(JSON.parse(JSON.stringify(c)))).toBe(true);
 		expect(isGmailSyncCursor({ ...c, v: 2 })).toBe(false);
+	});
+});
+
+describe('SmoothPacer', () => {
+	test('spreads units evenly: 50 units at 237.5 units/s are 210.5 ms apart; 0 = no pacing', () => {
+		const p = new SmoothPacer(237.5);
+		expect(p.book(50, 1000)).toBe(0);
+		expect(p.book(50, 1000)).toBeCloseTo(210.53, 1);
+		expect(p.book(50, 1100)).toBeCloseTo(321.05, 1);
+		expect(p.book(50, 5000)).toBe(0);
+		expect(new SmoothPacer(0).book(500)).toBe(0);
 	});
 });
