@@ -397,6 +397,11 @@ describe('report: campaign metrics through searchStream', () => {
 		expect(r.json.Ads).toEqual([{ 'campaign.id': '200', 'metrics.clicks': '75' }]);
 		const bad = await run({ resource: 'adsReport', operation: 'query', customerId: DIRECT, query: 'SELECT campaign.colour FROM campaign' }, { credentials: direct });
 		expect(errorText(bad)).toContain("queryError.UNRECOGNIZED_FIELD: Unrecognized field in the query: 'campaign.colour'.");
+		// Google's GAQL rules the sandbox enforces: no LAST_90_DAYS, a date range whenever segments.date is selected
+		const ninety = await run({ resource: 'adsReport', operation: 'query', customerId: DIRECT, query: 'SELECT campaign.id, metrics.clicks FROM campaign WHERE segments.date DURING LAST_90_DAYS' }, { credentials: direct });
+		expect(errorText(ninety)).toContain('queryError.INVALID_VALUE_WITH_DURING_OPERATOR');
+		const noRange = await run({ resource: 'adsReport', operation: 'query', customerId: DIRECT, query: 'SELECT campaign.id, segments.date FROM campaign' }, { credentials: direct });
+		expect(errorText(noRange)).toContain('queryError.EXPECTED_FILTERS_ON_DATE_RANGE');
 	});
 });
 
@@ -550,6 +555,31 @@ describe('accounts', () => {
 		expect(r.json.Ads).toEqual([
 			{ customerId: MANAGER, customerIdFormatted: '111-222-3333', resourceName: `customers/${MANAGER}`, descriptiveName: 'Acme Manager', currencyCode: 'EUR', timeZone: 'Europe/Berlin', manager: true, testAccount: false },
 			{ customerId: DIRECT, customerIdFormatted: '555-666-7777', resourceName: `customers/${DIRECT}`, descriptiveName: 'Acme Direct', currencyCode: 'USD', timeZone: 'Europe/Berlin', manager: false, testAccount: false },
+		]);
+	});
+});
+
+describe('sandbox self-check: mutate with partialFailure', () => {
+	it('applies the valid operations, reports the failed one by index, and keeps atomic mode all-or-nothing', () => {
+		const ops = (name: string) => [
+			{ campaignBudgetOperation: { create: { resourceName: `customers/${DIRECT}/campaignBudgets/-1`, name: `${name} budget`, amountMicros: '1000000' } } },
+			{ campaignBudgetOperation: { create: { resourceName: `customers/${DIRECT}/campaignBudgets/-2`, name: `${name} bad budget`, amountMicros: '-5' } } },
+		];
+		const before = sandbox.ads.budgetsOf(DIRECT).length;
+		expect(() => sandbox.ads.mutate(DIRECT, { mutateOperations: ops('atomic') }, 'v26')).toThrow();
+		expect(sandbox.ads.budgetsOf(DIRECT).length).toBe(before);
+		const partial = sandbox.ads.mutate(DIRECT, { mutateOperations: ops('partial'), partialFailure: true }, 'v26').body as IDataObject;
+		expect(sandbox.ads.budgetsOf(DIRECT).length).toBe(before + 1);
+		const responses = partial.mutateOperationResponses as IDataObject[];
+		expect(responses[1]).toEqual({});
+		expect(String((responses[0].campaignBudgetResult as IDataObject).resourceName)).toMatch(new RegExp(`^customers/${DIRECT}/campaignBudgets/\\d+$`));
+		const failure = partial.partialFailureError as { details: Array<{ errors: Array<{ errorCode: IDataObject; location: { fieldPathElements: IDataObject[] } }> }> };
+		expect(failure.details[0].errors[0].errorCode).toEqual({ campaignBudgetError: 'NEGATIVE_MONEY_AMOUNT' });
+		expect(failure.details[0].errors[0].location.fieldPathElements).toEqual([
+			{ fieldName: 'mutate_operations', index: 1 },
+			{ fieldName: 'campaign_budget_operation' },
+			{ fieldName: 'create' },
+			{ fieldName: 'amount_micros' },
 		]);
 	});
 });
