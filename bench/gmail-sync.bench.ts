@@ -3,7 +3,7 @@
 // Trigger and, as the baseline, n8n's built-in Gmail Trigger (n8n-nodes-base 2.41, node version 1.4,
 // loaded in-process from the cached n8n host) — both polled by n8n-core's PollTriggerExecutor against
 // the same sandbox and the same backlog. Polls run back to back here; the drain time in real n8n is
-// modelled with n8n's one-minute poll schedule (poll k starts at max(end of poll k-1, start of k-1 + 60 s)).
+// modelled with n8n's one-minute poll schedule (poll k starts at the first minute tick after poll k-1 ended).
 //
 // Settings (environment): GMAIL_BENCH_N (backlog, default 20000), GMAIL_BENCH_UNITS_PER_SECOND (the
 // sandbox's per-user ceiling, default 250: Google's long-standing figure), GMAIL_BENCH_BUILTIN_SECONDS (wall
@@ -131,7 +131,9 @@ async function drain(c: Contender, email: string, arrive: () => string[], opts: 
 	const wallStart = Date.now();
 	try {
 		while (polls < opts.maxPolls && (Date.now() - wallStart) / 1000 < opts.maxSeconds) {
-			const start = Math.max(modelled, lastStart + POLL_INTERVAL_S);
+			// n8n ticks every minute from the first poll; a tick during a running poll is skipped by the
+			// node, so the next poll starts at the first tick after the previous one ended.
+			const start = Math.max(Math.ceil(modelled / POLL_INTERVAL_S) * POLL_INTERVAL_S, lastStart + POLL_INTERVAL_S);
 			const t = Date.now();
 			const r = await poller.poll();
 			const dt = (Date.now() - t) / 1000;

@@ -16,6 +16,14 @@ import { asNodeError } from '../shared/transport';
 /** Where the cursor lives in the node's static data (persisted by n8n with each poll). */
 const CURSOR_KEY = 'gmailSync';
 
+/**
+ * Polls of a node currently running in this process. n8n starts a poll on every schedule tick even when
+ * the previous one is still fetching (a large backlog can take minutes); a second poll would read the
+ * same cursor and emit the same mail again, so it returns nothing instead. Memory only: it guards one
+ * process, which is where n8n runs a workflow's polls.
+ */
+const running = new Set<string>();
+
 /** How long before the poll budget ends fetching stops, so the poll can still emit in time. */
 function deadlineFor(budgetMs: number, start: number): number {
 	const margin = Math.min(Math.max(budgetMs * 0.05, 2_000), 15_000);
@@ -61,11 +69,22 @@ export class GmailSyncTrigger implements INodeType {
 				const sample = await sampleRecentMail(this, options, 5);
 				return sample.length ? [sample.map((a) => ({ json: a as unknown as IDataObject }))] : null;
 			}
+			const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+			if (running.has(key)) {
+				this.logger.debug('Gmail sync: the previous poll of this node is still running; skipping this one');
+				return null;
+			}
+			running.add(key);
 			const start = Date.now();
 			const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : 5 * 60_000;
 			const staticData = this.getWorkflowStaticData('node');
 			const previous = isGmailSyncCursor(staticData[CURSOR_KEY]) ? staticData[CURSOR_KEY] : undefined;
-			const result = await runGmailSync(this, previous, { ...options, deadline: deadlineFor(budget, start) });
+			let result;
+			try {
+				result = await runGmailSync(this, previous, { ...options, deadline: deadlineFor(budget, start) });
+			} finally {
+				running.delete(key);
+			}
 			staticData[CURSOR_KEY] = result.cursor as unknown as IDataObject;
 			if (result.stats.error) this.logger.warn(`Gmail sync stopped early and continues next poll: ${result.stats.error}`);
 			if (result.activities.length === 0) return null;

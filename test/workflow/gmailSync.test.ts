@@ -285,4 +285,24 @@ describe('Gmail Sync trigger (ring 2)', () => {
 		const bad = await run({ nope: true });
 		expect(bad.error?.message).toMatch(/cursor/i);
 	});
+
+	test('a poll that starts while the previous one is still fetching emits nothing (no overlap, no repeat)', async () => {
+		const email = 'overlap@acme-crm.test';
+		const g = sandbox.gmail;
+		const p = new Poller(new GmailSyncTrigger(), {
+			parameters: { labelIds: ['INBOX'] } as never,
+			credentials: credentialFor(email, 250),
+			credentialTypes: [new GoogleConnectorOAuth2Api()],
+			staticData: {},
+		});
+		expectOk(await p.poll({ activation: true }));
+		const msgs = g.bulkInsert(150, { account: email, startDate: Date.now() + 1000 });
+		const first = p.poll();
+		await new Promise((r) => setTimeout(r, 300));
+		const second = expectOk(await p.poll());
+		expect(second.items).toBeNull();
+		const a = expectOk(await first);
+		expect(ids(a.items).sort()).toEqual(msgs.map((m) => m.id).sort());
+		expect(expectOk(await p.poll()).items).toBeNull();
+	}, 60_000);
 });
