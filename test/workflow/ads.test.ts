@@ -274,6 +274,17 @@ describe('developer token, manager id and versions', () => {
 		expect(direct.error).toBeUndefined();
 	});
 
+	it("a manager id that does not manage the account: Google refuses (nothing done) and the call goes once more without it", async () => {
+		const r = await run({ resource: 'adsConversion', operation: 'listConversionActions', customerId: DIRECT });
+		expect(r.error).toBeUndefined();
+		expect(r.json.Ads.map((a) => a.id)).toEqual(['8001']);
+		const seen = adsRequests('googleAds:search');
+		expect(seen.map((q) => [q.status, q.headers['login-customer-id'] ?? null])).toEqual([
+			[403, MANAGER],
+			[200, null],
+		]);
+	});
+
 	it('says to set the developer token when it is missing, and never shows a token', async () => {
 		const noToken = oauthCredentials(sandbox, { ads: true }, { extra: { developerToken: '' } }).credentials;
 		const r = await run({ resource: 'adsCampaign', operation: 'list', customerId: DIRECT, returnAll: true }, { credentials: noToken });

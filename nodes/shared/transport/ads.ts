@@ -5,7 +5,7 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { AdsValidationError, optionalCustomerId, resolveAdsVersion, adsUrl, normalizeCustomerId } from '../ads';
 import { DATA_MANAGER_INGEST_URL } from '../ads/conversions';
 import { connectionCredentials, nodeParameter } from './connection';
-import { googleApiRequest } from './index';
+import { GoogleApiError, asNodeError, googleApiRequest } from './index';
 import type { GoogleContext } from './types';
 
 export interface AdsSettings {
@@ -43,10 +43,12 @@ export interface AdsCall {
 	withLoginCustomer?: boolean;
 }
 
-export async function adsRequest<T = unknown>(ctx: GoogleContext, settings: AdsSettings, call: AdsCall): Promise<T> {
+const WRONG_MANAGER = 'authorizationError.INVALID_LOGIN_CUSTOMER_ID_SERVING_CUSTOMER_ID_COMBINATION';
+
+async function sendAds<T>(ctx: GoogleContext, settings: AdsSettings, call: AdsCall, withLogin: boolean): Promise<T> {
 	const headers: Record<string, string> = {};
 	if (settings.developerToken) headers['developer-token'] = settings.developerToken;
-	if (settings.loginCustomerId && call.withLoginCustomer !== false) headers['login-customer-id'] = settings.loginCustomerId;
+	if (withLogin && settings.loginCustomerId) headers['login-customer-id'] = settings.loginCustomerId;
 	return await (googleApiRequest<T>).call(ctx, {
 		method: call.method,
 		url: adsUrl(settings.version, call.path),
@@ -58,6 +60,25 @@ export async function adsRequest<T = unknown>(ctx: GoogleContext, settings: AdsS
 		idempotent: call.idempotent,
 		secrets: [settings.developerToken],
 	});
+}
+
+/**
+ * One Google Ads call. When Google says the credential's manager does not manage the account called
+ * (it performed nothing), the call is made once more without login-customer-id, so one credential
+ * reaches both its manager's clients and the accounts the user reaches directly.
+ */
+export async function adsRequest<T = unknown>(ctx: GoogleContext, settings: AdsSettings, call: AdsCall): Promise<T> {
+	const withLogin = Boolean(settings.loginCustomerId) && call.withLoginCustomer !== false;
+	if (!withLogin) return await sendAds<T>(ctx, settings, call, false);
+	let refused: GoogleApiError | undefined;
+	try {
+		return await sendAds<T>(ctx, settings, call, true);
+	} catch (error) {
+		if (!(error instanceof GoogleApiError) || !error.google.fieldErrors?.some((e) => e.code === WRONG_MANAGER)) throw asNodeError(ctx.getNode(), error);
+		refused = error;
+	}
+	ctx.logger?.debug(`Google Ads: the manager in the credential does not manage this account; calling it directly (${refused.google.requestId ?? ''})`);
+	return await sendAds<T>(ctx, settings, call, false);
 }
 
 export interface SearchPage {
