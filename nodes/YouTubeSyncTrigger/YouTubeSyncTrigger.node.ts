@@ -40,6 +40,8 @@ interface TriggerState {
 	pauseReason?: 'quota' | 'budget';
 	/** The day an over-budget warning was last logged. */
 	warnedDay?: string;
+	/** Scheduled polls so far (for "Recheck Older Threads Every"). */
+	polls?: number;
 }
 
 const splitList = (value: unknown): string[] =>
@@ -176,7 +178,6 @@ export class YouTubeSyncTrigger implements INodeType {
 				default: {},
 				displayOptions: { show: { event: ['comments'] } },
 				options: [
-					{ displayName: 'Include Replies', name: 'includeReplies', type: 'boolean', default: true, description: 'Whether replies become inbox messages too' },
 					{
 						displayName: 'Emit Edits',
 						name: 'emitEdits',
@@ -190,6 +191,24 @@ export class YouTubeSyncTrigger implements INodeType {
 						type: 'number',
 						default: 200,
 						description: 'Used only for the daily estimate (each may cost one extra unit for its replies)',
+					},
+					{ displayName: 'Include Replies', name: 'includeReplies', type: 'boolean', default: true, description: 'Whether replies become inbox messages too' },
+					{
+						displayName: 'Recheck Older Threads Every (Polls)',
+						name: 'recheckEvery',
+						type: 'number',
+						typeOptions: { minValue: 0 },
+						default: 0,
+						description:
+							'Replies are noticed on the 100 newest threads for free. To notice new replies on the older threads the trigger remembers too, recheck them every this many polls (commentThreads by ID, 1 unit per 50 threads). 0: never. Example: 60 with one-minute polls is hourly, +96 units a day for 300 remembered threads.',
+					},
+					{
+						displayName: 'Threads Remembered',
+						name: 'maxThreadsTracked',
+						type: 'number',
+						typeOptions: { minValue: 100, maxValue: 2000 },
+						default: 300,
+						description: 'Per channel or video: the newest threads whose reply counts are remembered (and rechecked, if set above)',
 					},
 				],
 			},
@@ -284,7 +303,13 @@ function estimateFor(this: IPollFunctions, event: string): { unitsPerDay: number
 				? splitList(this.getNodeParameter('videoIds', '')).length
 				: 1;
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const e = estimateDailyUnits({ pollsPerDay: polls, commentSources: Math.max(1, count), newCommentsPerDay: Number(options.expectedPerDay ?? 200) });
+	const e = estimateDailyUnits({
+		pollsPerDay: polls,
+		commentSources: Math.max(1, count),
+		newCommentsPerDay: Number(options.expectedPerDay ?? 200),
+		recheckEveryPolls: Number(options.recheckEvery ?? 0),
+		recheckThreads: Math.max(0, Number(options.maxThreadsTracked ?? 300) - 100),
+	});
 	return { unitsPerDay: e.unitsPerDay, unitsPerPoll: e.unitsPerPoll, polls };
 }
 
@@ -312,7 +337,14 @@ async function pollComments(this: IPollFunctions, state: TriggerState, spend: (u
 	if (sources.length === 0) throw new NodeOperationError(this.getNode(), sourceKind === 'videos' ? 'Set at least one video ID' : 'Choose at least one channel');
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const syncOptions: SyncOptions = { includeReplies: options.includeReplies !== false, emitEdits: options.emitEdits === true };
+	const every = Math.max(0, Math.floor(Number(options.recheckEvery ?? 0)));
+	const polls = (state.polls ?? 0) + 1;
+	const syncOptions: SyncOptions = {
+		includeReplies: options.includeReplies !== false,
+		emitEdits: options.emitEdits === true,
+		maxThreadsTracked: Math.max(100, Number(options.maxThreadsTracked ?? 300)),
+		recheckOlderThreads: !manual && every > 0 && polls % every === 0,
+	};
 	// Work on a copy: the stored cursor changes only when this poll ends normally (or stops on quota
 	// with what it has fully processed), never half-way through a failure.
 	const cursor = readCursor(JSON.parse(JSON.stringify(state.comments ?? null)) as unknown);
@@ -341,6 +373,7 @@ async function pollComments(this: IPollFunctions, state: TriggerState, spend: (u
 	}
 
 	state.comments = cursor as unknown as IDataObject;
+	state.polls = polls;
 	return {
 		items: result.messages.length ? [this.helpers.returnJsonArray(result.messages as unknown as IDataObject[])] : null,
 		stop: result.stopped?.reason,

@@ -260,6 +260,27 @@ describe('YouTube Sync trigger: budget and engagement', () => {
 		expect(idsOf(ok(await p.poll()).items)).toEqual([d.id]);
 	});
 
+	test('Recheck Older Threads: a reply on a thread past the newest 100 is found by the periodic recheck (commentThreads?id=)', async () => {
+		const yt = sandbox.youtube;
+		const { channel, credentials } = setup();
+		const video = yt.addVideo(channel.id);
+		const threads = Array.from({ length: 120 }, () => yt.addComment(video.id));
+		const p = poller(credentials, { options: { recheckEvery: 3 } }, { durableCursors: true });
+		await activate(p); // scheduled poll 1: remembers the 100 threads of the newest page (threads[20..119])
+		// 30 new threads push threads[20..49] off the newest page; they stay remembered.
+		const pushed = Array.from({ length: 30 }, () => yt.addComment(video.id).id);
+		expect(idsOf(ok(await p.poll()).items).sort()).toEqual([...pushed].sort()); // poll 2
+		const older = threads[25];
+		const r = yt.addReply(older.id, { text: 'late question' });
+		const newestOnly = yt.addReply(threads[119].id, { text: 'on the newest page' });
+		const p3 = ok(await p.poll()); // poll 3: the recheck
+		expect(idsOf(p3.items).sort()).toEqual([r.id, newestOnly.id].sort());
+		const byId = sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').filter((q) => q.query.id !== undefined);
+		expect(byId).toHaveLength(1);
+		expect(String(byId[0].query.id).split(',')).toContain(older.id);
+		expect(ok(await p.poll()).items).toBeNull();
+	});
+
 	test('engagement: recent uploads through the uploads playlist (never search), snapshots with the change since the last poll', async () => {
 		const yt = sandbox.youtube;
 		const { channel, credentials } = setup();

@@ -48,6 +48,8 @@ export type YtErrorClass = 'quota' | 'commentsDisabled' | 'budget' | 'other';
 export interface CommentReader {
 	listThreads(source: CommentSource, pageToken: string | undefined, maxResults: number): Promise<YtListResponse<YtCommentThread>>;
 	listReplies(parentId: string, pageToken: string | undefined): Promise<YtListResponse<YtComment>>;
+	/** commentThreads?id=a,b,… (up to 50 ids, one unit): used to recheck older remembered threads. */
+	listThreadsByIds?(ids: string[]): Promise<YtListResponse<YtCommentThread>>;
 	/** How an error thrown by the reader should be treated. */
 	classify(error: unknown): YtErrorClass;
 }
@@ -65,6 +67,11 @@ export interface SyncOptions {
 	maxThreadsTracked?: number;
 	/** Pages read per source and poll; a longer backlog continues next poll. */
 	maxPagesPerSource?: number;
+	/**
+	 * Also recheck the remembered threads that were not on the newest page (commentThreads?id=, 50 per
+	 * unit) for new replies. The caller sets it every N polls.
+	 */
+	recheckOlderThreads?: boolean;
 }
 
 export type SyncedMessage = InboxMessage & { edited?: true };
@@ -281,6 +288,7 @@ export async function syncSource(
 	let mark = cur.mark;
 	let pageToken: string | undefined;
 	let complete = false;
+	const onFirstPage = new Set<string>();
 
 	for (let page = 0; page < maxPages; page++) {
 		const response = await reader.listThreads(source, pageToken, pageSize);
@@ -293,6 +301,7 @@ export async function syncSource(
 		let reachedSeen = false;
 		for (const t of threads) {
 			const p = topPublished(t);
+			if (page === 0) onFirstPage.add(t.id);
 			if (isSeen(cur, t.id, p) && !cur.threads[t.id]) reachedSeen = true;
 			if (cur.threads[t.id] && cur.hwm !== undefined && p <= cur.hwm) reachedSeen = true;
 			// Only the first page is inspected for known threads; later pages only for new ones.
@@ -321,8 +330,32 @@ export async function syncSource(
 		cur.primed = true;
 		if (mark !== undefined) cur.mark = mark;
 		prune(cur, Math.max(options.maxThreadsTracked ?? 300, pageSize));
+		if (options.recheckOlderThreads && !priming && reader.listThreadsByIds) await recheckOlder(reader, cur, onFirstPage, opts, messages);
 	}
 	return { messages, complete };
+}
+
+/** New replies (and edits) on remembered threads that are no longer on the newest page. */
+async function recheckOlder(
+	reader: CommentReader,
+	cur: SourceCursor,
+	skip: Set<string>,
+	opts: Required<Pick<SyncOptions, 'emitEdits' | 'includeReplies'>>,
+	sink: SyncedMessage[],
+): Promise<void> {
+	const ids = Object.entries(cur.threads)
+		.filter(([id]) => !skip.has(id))
+		.sort((a, b) => (a[1].p < b[1].p ? 1 : a[1].p > b[1].p ? -1 : 0))
+		.map(([id]) => id);
+	for (let i = 0; i < ids.length; i += 50) {
+		const response = await reader.listThreadsByIds!(ids.slice(i, i + 50));
+		for (const t of response.items ?? []) {
+			if (!cur.threads[t.id]) continue;
+			const { messages, state } = await processThread(reader, cur, t, opts, undefined, false);
+			sink.push(...messages);
+			cur.threads[t.id] = state;
+		}
+	}
 }
 
 /**

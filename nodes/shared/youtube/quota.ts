@@ -110,12 +110,15 @@ export interface QuotaEstimateInput {
 	engagementVideos?: number;
 	/** Whether the videos come from the channel's uploads playlist (one playlistItems page per 50). */
 	engagementFromUploads?: boolean;
+	/** Recheck of older remembered threads: every this many polls (0 = off), this many threads per source. */
+	recheckEveryPolls?: number;
+	recheckThreads?: number;
 }
 
 export interface QuotaEstimate {
 	unitsPerPoll: number;
 	unitsPerDay: number;
-	breakdown: { comments: number; replies: number; engagement: number };
+	breakdown: { comments: number; replies: number; engagement: number; recheck: number };
 }
 
 /**
@@ -131,10 +134,15 @@ export function estimateDailyUnits(input: QuotaEstimateInput): QuotaEstimate {
 	const engagement = (videoPages + playlistPages) * YOUTUBE_COST.list;
 	const unitsPerPoll = comments + engagement;
 	const replies = Math.ceil(input.newCommentsPerDay ?? 0) * YOUTUBE_COST.list;
+	const every = input.recheckEveryPolls ?? 0;
+	const recheck =
+		every > 0 && input.commentSources > 0
+			? Math.ceil((input.pollsPerDay / every) * input.commentSources * Math.ceil((input.recheckThreads ?? 0) / 50)) * YOUTUBE_COST.list
+			: 0;
 	return {
 		unitsPerPoll,
-		unitsPerDay: Math.ceil(unitsPerPoll * input.pollsPerDay + replies),
-		breakdown: { comments: Math.ceil(comments * input.pollsPerDay), replies, engagement: Math.ceil(engagement * input.pollsPerDay) },
+		unitsPerDay: Math.ceil(unitsPerPoll * input.pollsPerDay + replies + recheck),
+		breakdown: { comments: Math.ceil(comments * input.pollsPerDay), replies, engagement: Math.ceil(engagement * input.pollsPerDay), recheck },
 	};
 }
 

@@ -71,6 +71,17 @@ class FakeChannel {
 				const offset = Number(pageToken ?? 0);
 				return { items: t.replies.slice(offset, offset + 3), nextPageToken: offset + 3 < t.replies.length ? String(offset + 3) : undefined };
 			},
+			listThreadsByIds: async (ids) => {
+				this.charge(`byId:${ids.length}`);
+				const items: YtCommentThread[] = this.threads
+					.filter((t) => ids.includes(t.id))
+					.map((t) => ({
+						id: t.id,
+						snippet: { channelId: 'UC1', videoId: t.videoId, topLevelComment: t.top, totalReplyCount: t.replies.length },
+						replies: { comments: this.includedOrder === 'oldest' ? t.replies.slice(0, this.included) : t.replies.slice(-this.included) },
+					}));
+				return { items };
+			},
 			classify: (e) => {
 				const r = (e as { reason?: string }).reason;
 				return r === 'quotaExceeded' ? 'quota' : r === 'commentsDisabled' ? 'commentsDisabled' : 'other';
@@ -263,4 +274,26 @@ test('readCursor accepts JSON text and starts fresh on anything else', () => {
 	expect(readCursor({ v: 2 })).toEqual(emptyCursor());
 	const c = { v: 1, sources: { 'channel:x': { threads: {}, hwm: '2026-01-01T00:00:00Z' } } };
 	expect(readCursor(JSON.stringify(c))).toEqual(c);
+});
+
+test('replies on remembered threads past the newest page: missed without the recheck, found once with it', async () => {
+	const fake = new FakeChannel();
+	const threads = Array.from({ length: 15 }, () => {
+		fake.tick();
+		return fake.comment();
+	});
+	// pageSize 10: the 5 oldest threads are not on the newest page; all 15 are remembered.
+	let cursor = (await poll(fake, emptyCursor(), { maxThreadsTracked: 20 })).cursor;
+	expect(Object.keys(cursor.sources['channel:UC1'].threads)).toHaveLength(10);
+	// Primed with a page of 100 instead, all 15 are remembered; later polls read pages of 10.
+	cursor = (await poll(fake, emptyCursor(), { maxThreadsTracked: 20, pageSize: 100 })).cursor;
+	expect(Object.keys(cursor.sources['channel:UC1'].threads)).toHaveLength(15);
+	fake.tick();
+	const r1 = fake.reply(threads[0]);
+	const without = await poll(fake, cursor, { maxThreadsTracked: 20 });
+	expect(without.ids).toEqual([]);
+	const withRecheck = await poll(fake, without.cursor, { maxThreadsTracked: 20, recheckOlderThreads: true });
+	expect(withRecheck.ids).toEqual([r1]);
+	expect(withRecheck.calls).toEqual(['threads:UC1:0', 'byId:5']);
+	expect((await poll(fake, withRecheck.cursor, { maxThreadsTracked: 20, recheckOlderThreads: true })).ids).toEqual([]);
 });

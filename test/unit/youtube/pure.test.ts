@@ -123,6 +123,8 @@ describe('quota arithmetic', () => {
 		const e = estimateDailyUnits({ pollsPerDay: 24, commentSources: 0, engagementVideos: 120, engagementFromUploads: true });
 		expect(e.unitsPerPoll).toBe(6); // 3 playlistItems pages + 3 videos pages
 		expect(e.unitsPerDay).toBe(144);
+		// Hourly recheck of 200 older remembered threads: 4 units × 24.
+		expect(estimateDailyUnits({ pollsPerDay: 1440, commentSources: 1, recheckEveryPolls: 60, recheckThreads: 200 }).unitsPerDay).toBe(1440 + 96);
 	});
 
 	test('usage counter restarts with the Pacific day', () => {
