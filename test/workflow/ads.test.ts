@@ -231,6 +231,17 @@ describe('atomicity and Google-side errors', () => {
 		expect(sandbox.ads.campaignsOf(CLIENT).some((c) => c.name === 'Odd money')).toBe(false);
 	});
 
+	it('validate-only create checks with Google and creates nothing', async () => {
+		const budgets = sandbox.ads.budgetsOf(CLIENT).length;
+		const campaigns = sandbox.ads.campaignsOf(CLIENT).length;
+		const r = await run({ resource: 'adsCampaign', operation: 'create', customerId: CLIENT, campaignInput: 'json', campaignJson: JSON.stringify({ name: 'Dry run', channel: 'SEARCH', budget: { amount: 7 } }), createOptions: { validateOnly: true } });
+		expect(r.error).toBeUndefined();
+		expect(mutateBodies()[0].validateOnly).toBe(true);
+		expect(r.json.Ads[0]).toMatchObject({ valid: true, validateOnly: true, campaign: { name: 'Dry run', budget: { amount: 7, period: 'DAILY' } } });
+		expect(sandbox.ads.budgetsOf(CLIENT).length).toBe(budgets);
+		expect(sandbox.ads.campaignsOf(CLIENT).length).toBe(campaigns);
+	});
+
 	it('a 503 after a mutate reached Google is not retried', async () => {
 		sandbox.server.faults.push({ host: ADS_HOST, pathIncludes: 'googleAds:mutate', count: 1, status: 503, when: 'after' });
 		const r = await run({ resource: 'adsCampaign', operation: 'create', customerId: CLIENT, campaignInput: 'json', campaignJson: JSON.stringify({ name: 'Maybe created', channel: 'DISPLAY', budget: { amount: 3 } }) });
