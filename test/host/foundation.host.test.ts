@@ -70,7 +70,9 @@ test('Connection → Check runs in n8n with an imported connected credential', a
 	sandbox.server.clearRequests();
 
 	const res = await n8n.executeWorkflow('hostCheckWf000001');
-	if (res.code !== 0 || res.error) throw new Error(`execute failed (${res.code}):\n${res.stdout}\n${res.stderr}`);
+	if (res.code !== 0 || res.error) {
+		throw new Error(`execute failed (exit ${res.code}, status ${res.output?.status}): ${JSON.stringify(res.error ?? null).slice(0, 500)}\n${res.stderr.slice(-2000)}\n${res.stdout.slice(-1500)}`);
+	}
 	const [out] = res.nodeItems('Check');
 	expect(out).toMatchObject({ status: 'active', email: 'rep@acme-crm.test' });
 

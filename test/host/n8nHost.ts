@@ -282,7 +282,7 @@ export class N8nHost {
 			let stderr = '';
 			child.stdout.on('data', (c: Buffer) => (stdout += c.toString('utf8')));
 			child.stderr.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
-			const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+			const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 300_000);
 			child.on('error', reject);
 			child.on('exit', (code) => {
 				clearTimeout(timer);
@@ -463,16 +463,30 @@ db.all(process.argv[2], JSON.parse(process.argv[3]), (e, rows) => {
 	// ---------------------------------------------------------------- HTTP / REST
 
 	/** Any HTTP call on this n8n (path starting with /). Sends the session cookie once logged in. */
-	request(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+	async request(method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}): Promise<HttpResult> {
 		const headers: Record<string, string> = { 'browser-id': this.browserId, ...(opts.headers ?? {}) };
 		if (this.cookie) headers.cookie = this.cookie;
-		return http(method, `${this.baseUrl}${path}`, { body: opts.body, headers });
+		try {
+			return await http(method, `${this.baseUrl}${path}`, { body: opts.body, headers });
+		} catch (error) {
+			throw this.explain(error as Error);
+		}
+	}
+
+	/** Adds n8n's state and last log lines to a connection error (n8n may have exited). */
+	private explain(error: Error): Error {
+		if (this.running) return error;
+		const tail = this.logs.filter((l) => !/^\[(out|err)\]\s+at /.test(l)).slice(-40).join('\n');
+		error.message = `${error.message}\nn8n is not running:\n${tail}`;
+		return error;
 	}
 
 	/** A production webhook: `/webhook/<path>`. */
 	webhook(path: string, opts: { method?: string; body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}) {
 		const q = opts.query ? `?${new URLSearchParams(opts.query)}` : '';
-		return http(opts.method ?? 'POST', `${this.baseUrl}/webhook/${path.replace(/^\//, '')}${q}`, { body: opts.body, headers: opts.headers });
+		return http(opts.method ?? 'POST', `${this.baseUrl}/webhook/${path.replace(/^\//, '')}${q}`, { body: opts.body, headers: opts.headers }).catch(
+			(e: Error) => Promise.reject(this.explain(e)),
+		);
 	}
 
 	/** REST call (`/rest/...`) with the owner's session; returns the `data` field; throws on non-2xx. */
