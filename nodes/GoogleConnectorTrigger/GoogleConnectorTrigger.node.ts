@@ -88,8 +88,18 @@ export class GoogleConnectorTrigger implements INodeType {
 				description: 'When set, calls must carry ?orgid= with this value (others get 404), and events carry orgId',
 			},
 			{
-				displayName: 'Options',
+				// n8n parses a webhook body (xml2js for XML) before the node runs, unless a version-1 node's
+				// options.binaryData is set. This trigger reads and checks the raw bytes itself, so it skips
+				// that: no double parsing, and n8n 2.41's shared xml2js parser, which stops answering after
+				// one unclosed XML document, is never involved (see README, Webhooks).
+				displayName: 'Raw Body',
 				name: 'options',
+				type: 'hidden',
+				default: { binaryData: true },
+			},
+			{
+				displayName: 'Options',
+				name: 'settings',
 				type: 'collection',
 				placeholder: 'Add option',
 				default: {},
@@ -218,6 +228,8 @@ export class GoogleConnectorTrigger implements INodeType {
 					sub.mode = 'unsubscribe';
 					sub.requestedAt = Date.now();
 					try {
+						// n8n 2.41 stops serving this URL before it calls delete(), so the hub's intent check
+						// gets 404 and the hub keeps the subscription until its lease ends (README, Webhooks).
 						await hubRequest(this, { mode: 'unsubscribe', topic: sub.topic, callback: sub.callback, pushKey: secrets.pushKey || undefined });
 					} catch (error) {
 						this.logger.warn(`Google Connector Trigger could not unsubscribe ${sub.channelId} from YouTube push: ${(error as Error).message}`);

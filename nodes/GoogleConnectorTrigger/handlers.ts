@@ -188,6 +188,17 @@ function omit(obj: IDataObject, keys: string[]): IDataObject {
 	return out;
 }
 
+interface RawRequest {
+	rawBody?: unknown;
+	readRawBody?: () => Promise<void>;
+}
+
+/** The body's bytes: n8n reads them on demand (bounded by N8N_PAYLOAD_SIZE_MAX, gzip/deflate undone). */
+async function rawBodyOf(req: RawRequest): Promise<Buffer> {
+	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
+	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
+}
+
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	let reply: Reply;
 	let events: IDataObject[] = [];
@@ -210,10 +221,9 @@ async function route(this: IWebhookFunctions): Promise<{ reply: Reply; events: I
 	const method = String(req.method ?? 'GET').toUpperCase();
 	const query = (this.getQueryData() ?? {}) as IDataObject;
 	const headers = req.headers as Headers;
-	const raw: Buffer = Buffer.isBuffer((req as unknown as { rawBody?: unknown }).rawBody) ? ((req as unknown as { rawBody: Buffer }).rawBody) : Buffer.alloc(0);
 	const enabled = this.getNodeParameter('actions', []) as string[];
 	const orgId = String(this.getNodeParameter('orgId', '') ?? '').trim();
-	const options = this.getNodeParameter('options', {}) as Options;
+	const options = this.getNodeParameter('settings', {}) as Options;
 	const receivedAt = new Date().toISOString();
 	const nothing = (status: number, body: IDataObject | string) => ({ reply: new Reply(status, body), events: [] as IDataObject[] });
 
@@ -240,6 +250,15 @@ async function route(this: IWebhookFunctions): Promise<{ reply: Reply; events: I
 	if (!allowed[effective as Action].includes(method)) return nothing(405, { error: `${method} is not allowed for ${effective}; use ${allowed[effective as Action].join(' or ')}` });
 
 	const maxBytes = Math.max(1, Number(options.maxBodyKb ?? 256)) * 1024;
+	const declared = Number(header(headers, 'content-length') ?? 0);
+	if (declared > maxBytes) return nothing(413, { error: `The body is larger than ${maxBytes} bytes` });
+	let raw: Buffer;
+	try {
+		raw = await rawBodyOf(req as unknown as RawRequest);
+	} catch (error) {
+		const status = (error as { status?: number }).status;
+		return nothing(status === 413 ? 413 : 400, { error: status === 413 ? 'The body is too large' : 'The body could not be read' });
+	}
 	if (raw.length > maxBytes) return nothing(413, { error: `The body is larger than ${maxBytes} bytes` });
 
 	const state = this.getWorkflowStaticData('node') as TriggerState;

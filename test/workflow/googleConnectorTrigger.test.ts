@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 function params(over: IDataObject = {}): INodeParameters {
-	return { actions: ALL.filter((a) => a !== 'youtube-verify'), channelIds: `${CH1}, ${CH2}`, orgId: '', options: {}, ...over } as INodeParameters;
+	return { actions: ALL.filter((a) => a !== 'youtube-verify'), channelIds: `${CH1}, ${CH2}`, orgId: '', settings: {}, ...over } as INodeParameters;
 }
 
 async function call(staticData: IDataObject, request: Parameters<typeof webhookCall>[1]['request'], parameters = params()): Promise<WebhookCallResult> {
@@ -282,7 +282,7 @@ describe('Google Ads actions', () => {
 		forgetGoogleCerts();
 		const s: IDataObject = {};
 		const SA = 'pubsub-push@acme-crm.iam.gserviceaccount.com';
-		const p = params({ options: { requireGoogleOidc: true, oidcServiceAccountEmail: SA } });
+		const p = params({ settings: { requireGoogleOidc: true, oidcServiceAccountEmail: SA } });
 		const now = Math.floor(Date.now() / 1000);
 		const claims = { iss: 'https://accounts.google.com', aud: WEBHOOK_URL, email: SA, email_verified: true, sub: '1234', iat: now, exp: now + 3600 };
 		const token = (c: IDataObject, opts = {}) => sandbox.oauth.signIdToken(c, opts);
@@ -353,11 +353,11 @@ describe('Google Ads actions', () => {
 
 	test('raw payload is included only on request, without secrets; secrets never reach the log', async () => {
 		const s: IDataObject = {};
-		const r = await post(s, 'ads-webhook', lead('R-1'), {}, {}, params({ options: { includeRaw: true } }));
+		const r = await post(s, 'ads-webhook', lead('R-1'), {}, {}, params({ settings: { includeRaw: true } }));
 		const ev = r.workflowData![0][0].json;
 		expect((ev.raw as IDataObject).lead_id).toBe('R-1');
 		expect(JSON.stringify(ev)).not.toContain(SECRETS.leadFormKey);
-		const c = await call(s, { method: 'GET', query: { action: 'ads-conversion-callback', token: SECRETS.sharedSecret, gclid: 'Cj0-raw' } }, params({ options: { includeRaw: true } }));
+		const c = await call(s, { method: 'GET', query: { action: 'ads-conversion-callback', token: SECRETS.sharedSecret, gclid: 'Cj0-raw' } }, params({ settings: { includeRaw: true } }));
 		expect(JSON.stringify(c.workflowData)).not.toContain(SECRETS.sharedSecret);
 		expect((c.workflowData![0][0].json.raw as IDataObject).gclid).toBe('Cj0-raw');
 		const bad = await call(s, { method: 'GET', query: { action: 'ads-conversion-callback', token: 'guess', gclid: 'x1234' } });
