@@ -8,7 +8,7 @@
 // Settings (environment): GMAIL_BENCH_N (backlog, default 20000), GMAIL_BENCH_UNITS_PER_SECOND (the
 // sandbox's per-user ceiling, default 250: Google's long-standing figure), GMAIL_BENCH_BUILTIN_SECONDS (wall
 // time the built-in trigger may spend on the big backlog before its remaining polls are extrapolated,
-// default 120), GMAIL_BENCH_FAULT_N (messages in the fault run, default 300).
+// default 120), GMAIL_BENCH_FAULT_N (messages in the fault run, default 300), GMAIL_BENCH_BUILTIN=0 (ours only).
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -210,7 +210,8 @@ async function main() {
 
 	const loaded = loadBuiltin();
 	const contenders: Contender[] = [ours];
-	if ('why' in loaded) console.log(`  built-in Gmail Trigger not run: ${loaded.why}`);
+	if (process.env.GMAIL_BENCH_BUILTIN === '0') console.log('  built-in Gmail Trigger not run (GMAIL_BENCH_BUILTIN=0)');
+	else if ('why' in loaded) console.log(`  built-in Gmail Trigger not run: ${loaded.why}`);
 	else contenders.push(builtinContender(loaded));
 
 	const big: RunFigures[] = [];
