@@ -1,0 +1,176 @@
+// `npm run bench -- webhook`: requests/s and latency of the Google Connector Trigger (ads-webhook,
+// a Google Ads lead form) against n8n's own Webhook node, in the same n8n 2.41.0, with the same
+// payload and the same load: loopback only, a fixed number of requests at a fixed concurrency,
+// every request starting one execution on both sides (unique lead ids, so the trigger's dedupe
+// never drops one). Rounds alternate between the two to spread warm-up and GC effects.
+// Prints a table and the ratio trigger / Webhook node. Measures; never fails on speed.
+import { Agent, request } from 'node:http';
+import { N8nHost } from '../test/host/n8nHost';
+
+const REQUESTS = Number(process.env.BENCH_WEBHOOK_REQUESTS ?? 400);
+const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 8);
+const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
+const WARMUP = 40;
+const TIME_LIMIT_MS = Number(process.env.BENCH_WEBHOOK_TIME_LIMIT_MS ?? 120_000);
+const KEY = 'bench-lead-form-key-0123456789';
+const CRED = { id: 'benchWebhookSec01', name: 'Bench webhook secrets' };
+
+const TRIGGER_HOOK = 'e0000000-0000-4000-8000-00000000b001';
+const BASE_HOOK = 'e0000000-0000-4000-8000-00000000b002';
+
+function wf(id: string, node: object) {
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		connections: { In: { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+		nodes: [node, { id: `${id}-done`.padEnd(36, '0').slice(0, 36), name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} }],
+	};
+}
+
+const triggerWf = wf('benchTriggerWf001', {
+	id: 'e0000000-0000-4000-8000-000000000011',
+	name: 'In',
+	type: 'n8n-nodes-google-connector.googleConnectorTrigger',
+	typeVersion: 1,
+	position: [0, 0],
+	webhookId: TRIGGER_HOOK,
+	parameters: { actions: ['ads-webhook'], settings: { dedupeSize: 100_000 } },
+	credentials: { googleConnectorWebhookApi: CRED },
+});
+const baselineWf = wf('benchWebhookWf001', {
+	id: 'e0000000-0000-4000-8000-000000000012',
+	name: 'In',
+	type: 'n8n-nodes-base.webhook',
+	typeVersion: 2,
+	position: [0, 0],
+	webhookId: BASE_HOOK,
+	parameters: { httpMethod: 'POST', path: 'bench-lead', responseMode: 'onReceived', options: {} },
+});
+
+let seq = 0;
+function leadBody(): string {
+	seq++;
+	return JSON.stringify({
+		lead_id: `bench-${process.pid}-${seq}`,
+		api_version: '1.0',
+		form_id: 111,
+		campaign_id: 222,
+		adgroup_id: 333,
+		creative_id: 444,
+		gcl_id: 'EAIaIQobChMI-bench',
+		google_key: KEY,
+		is_test: false,
+		user_column_data: [
+			{ column_id: 'FULL_NAME', column_name: 'Full Name', string_value: 'Ada Lovelace' },
+			{ column_id: 'EMAIL', column_name: 'User Email', string_value: 'ada@example.test' },
+			{ column_id: 'PHONE_NUMBER', string_value: '+44 20 7946 0000' },
+		],
+	});
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+function post(url: string, body: string): Promise<number> {
+	return new Promise((resolve) => {
+		const u = new URL(url);
+		const req = request(
+			{ agent, method: 'POST', hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: 30_000 },
+			(res) => {
+				res.resume();
+				res.on('end', () => resolve(res.statusCode ?? 0));
+			},
+		);
+		req.on('timeout', () => req.destroy());
+		req.on('error', () => resolve(0));
+		req.end(body);
+	});
+}
+
+interface Result {
+	ok: number;
+	failed: number;
+	seconds: number;
+	latencies: number[];
+}
+
+async function load(url: string, count: number): Promise<Result> {
+	const latencies: number[] = [];
+	let next = 0;
+	let ok = 0;
+	let failed = 0;
+	const t0 = process.hrtime.bigint();
+	const deadline = Date.now() + TIME_LIMIT_MS;
+	const worker = async () => {
+		while (next < count && Date.now() < deadline) {
+			next++;
+			const body = leadBody();
+			const s = process.hrtime.bigint();
+			const status = await post(url, body);
+			latencies.push(Number(process.hrtime.bigint() - s) / 1e6);
+			if (status === 200) ok++;
+			else failed++;
+		}
+	};
+	await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+	return { ok, failed, seconds: Number(process.hrtime.bigint() - t0) / 1e9, latencies };
+}
+
+function pct(values: number[], p: number): number {
+	const s = [...values].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0;
+}
+
+async function executions(n8n: N8nHost, id: string): Promise<number> {
+	const [row] = await n8n.sql('SELECT COUNT(*) AS n FROM execution_entity WHERE workflowId = ?', [id]);
+	return Number(row?.n ?? 0);
+}
+
+async function main() {
+	const n8n = await N8nHost.start({ logLevel: 'warn' });
+	try {
+		await n8n.setupOwner();
+		await n8n.importCredential([{ ...CRED, type: 'googleConnectorWebhookApi', data: { leadFormKey: KEY } }]);
+		await n8n.importWorkflow([triggerWf, baselineWf]);
+		await n8n.activateWorkflow(triggerWf.id);
+		await n8n.activateWorkflow(baselineWf.id);
+		const ours = `${n8n.baseUrl}/webhook/${TRIGGER_HOOK}/google?action=ads-webhook`;
+		const theirs = `${n8n.baseUrl}/webhook/bench-lead`;
+		await load(ours, WARMUP);
+		await load(theirs, WARMUP);
+		const totals = { ours: { ok: 0, failed: 0, seconds: 0, latencies: [] as number[] }, theirs: { ok: 0, failed: 0, seconds: 0, latencies: [] as number[] } };
+		const e0 = { ours: await executions(n8n, triggerWf.id), theirs: await executions(n8n, baselineWf.id) };
+		for (let r = 0; r < ROUNDS; r++) {
+			for (const side of r % 2 === 0 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const)) {
+				const res = await load(side === 'ours' ? ours : theirs, Math.ceil(REQUESTS / ROUNDS));
+				const t = totals[side];
+				t.ok += res.ok;
+				t.failed += res.failed;
+				t.seconds += res.seconds;
+				t.latencies.push(...res.latencies);
+			}
+		}
+		await new Promise((r) => setTimeout(r, 3000));
+		const e1 = { ours: await executions(n8n, triggerWf.id), theirs: await executions(n8n, baselineWf.id) };
+		const row = (name: string, t: typeof totals.ours, ex: number) => {
+			const rps = t.ok / t.seconds;
+			return { name, requests: t.ok + t.failed, failed: t.failed, executions: ex, 'req/s': rps.toFixed(1), 'p50 ms': pct(t.latencies, 50).toFixed(1), 'p95 ms': pct(t.latencies, 95).toFixed(1), 'p99 ms': pct(t.latencies, 99).toFixed(1) };
+		};
+		const a = row('Google Connector Trigger (ads-webhook)', totals.ours, e1.ours - e0.ours);
+		const b = row("n8n Webhook node (v2, onReceived)", totals.theirs, e1.theirs - e0.theirs);
+		console.log(`n8n 2.41.0, loopback, ${REQUESTS} requests per side in ${ROUNDS} alternating rounds, concurrency ${CONCURRENCY}, payload ${Buffer.byteLength(leadBody())} bytes, every request starts one execution (SQLite)`);
+		console.table([a, b]);
+		const ratio = totals.ours.ok / totals.ours.seconds / (totals.theirs.ok / totals.theirs.seconds);
+		console.log(`throughput ratio trigger / Webhook node: ${ratio.toFixed(2)} (goal ≥ 0.90)`);
+		console.log(`p50 latency ratio trigger / Webhook node: ${(pct(totals.ours.latencies, 50) / pct(totals.theirs.latencies, 50)).toFixed(2)}`);
+	} finally {
+		agent.destroy();
+		await n8n.dispose();
+	}
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
