@@ -198,16 +198,16 @@ export class YouTubeSyncTrigger implements INodeType {
 						name: 'recheckEvery',
 						type: 'number',
 						typeOptions: { minValue: 0 },
-						default: 0,
+						default: 60,
 						description:
-							'Replies are noticed on the 100 newest threads for free. To notice new replies on the older threads the trigger remembers too, recheck them every this many polls (commentThreads by ID, 1 unit per 50 threads). 0: never. Example: 60 with one-minute polls is hourly, +96 units a day for 300 remembered threads.',
+							'Replies are noticed on the 100 newest threads for free. To notice new replies on the older threads the trigger remembers too, it rechecks them every this many polls (commentThreads by ID, 1 unit per 50 threads). 0: never. The default, 60 with one-minute polls, is hourly: +48 units a day for 200 remembered threads.',
 					},
 					{
 						displayName: 'Threads Remembered',
 						name: 'maxThreadsTracked',
 						type: 'number',
 						typeOptions: { minValue: 100, maxValue: 2000 },
-						default: 300,
+						default: 200,
 						description: 'Per channel or video: the newest threads whose reply counts are remembered (and rechecked, if set above)',
 					},
 				],
@@ -307,8 +307,8 @@ function estimateFor(this: IPollFunctions, event: string): { unitsPerDay: number
 		pollsPerDay: polls,
 		commentSources: Math.max(1, count),
 		newCommentsPerDay: Number(options.expectedPerDay ?? 200),
-		recheckEveryPolls: Number(options.recheckEvery ?? 0),
-		recheckThreads: Math.max(0, Number(options.maxThreadsTracked ?? 300) - 100),
+		recheckEveryPolls: Number(options.recheckEvery ?? 60),
+		recheckThreads: Math.max(0, Number(options.maxThreadsTracked ?? 200) - 100),
 	});
 	return { unitsPerDay: e.unitsPerDay, unitsPerPoll: e.unitsPerPoll, polls };
 }
@@ -337,12 +337,12 @@ async function pollComments(this: IPollFunctions, state: TriggerState, spend: (u
 	if (sources.length === 0) throw new NodeOperationError(this.getNode(), sourceKind === 'videos' ? 'Set at least one video ID' : 'Choose at least one channel');
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const every = Math.max(0, Math.floor(Number(options.recheckEvery ?? 0)));
+	const every = Math.max(0, Math.floor(Number(options.recheckEvery ?? 60)));
 	const polls = (state.polls ?? 0) + 1;
 	const syncOptions: SyncOptions = {
 		includeReplies: options.includeReplies !== false,
 		emitEdits: options.emitEdits === true,
-		maxThreadsTracked: Math.max(100, Number(options.maxThreadsTracked ?? 300)),
+		maxThreadsTracked: Math.max(100, Number(options.maxThreadsTracked ?? 200)),
 		recheckOlderThreads: !manual && every > 0 && polls % every === 0,
 	};
 	// Work on a copy: the stored cursor changes only when this poll ends normally (or stops on quota

@@ -233,9 +233,10 @@ describe('YouTube Sync trigger: budget and engagement', () => {
 	test('over the daily budget: activation is refused with the estimate; "warn" runs and logs it', async () => {
 		const { credentials } = setup();
 		const refused = await poller(credentials, { dailyBudget: 1000 }).poll({ activation: true });
-		expect(refused.error?.message).toMatch(/about 1,640 YouTube quota units a day \(1,440 polls × 1 units/);
+		// 1,440 polls × 1 unit + 200 expected new comments + hourly recheck of 100 older threads (2 × 24).
+		expect(refused.error?.message).toMatch(/about 1,688 YouTube quota units a day \(1,440 polls × 1 units/);
 		expect(refused.error?.message).toMatch(/Daily Unit Budget of 1,000/);
-		// Every 5 minutes: 288 + 200 = 488 units, under budget.
+		// Every 5 minutes: 288 + 200 + 10 = 498 units, under budget.
 		const fine = await poller(credentials, { dailyBudget: 1000, pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] } }).poll({ activation: true });
 		expect(fine.error).toBeUndefined();
 		const warned = await poller(credentials, { dailyBudget: 1000, overBudget: 'warn' }).poll({ activation: true });

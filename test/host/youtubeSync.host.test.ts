@@ -1,0 +1,103 @@
+// Ring 3: the YouTube Sync Trigger active in a real n8n 2.41.0 (packed tarball installed as a
+// community package) polling the sandbox's YouTube. n8n refuses poll intervals under a minute, so this
+// test waits for one scheduled poll after activation (≈1 min).
+import { startSandbox, type Sandbox } from '../sandbox';
+import { N8nHost, HOST_SETUP_TIMEOUT } from './n8nHost';
+
+const TRIGGER = 'n8n-nodes-google-connector.youTubeSyncTrigger';
+const CRED_TYPE = 'googleConnectorOAuth2Api';
+const WF = 'hostYouTubeSync01';
+const CRED = { id: 'hostYouTubeCred01', name: 'Google (YouTube host test)' };
+const EMAIL = 'rep@acme-crm.test';
+
+let sandbox: Sandbox;
+let n8n: N8nHost;
+
+jest.setTimeout(240_000);
+
+beforeAll(async () => {
+	sandbox = await startSandbox();
+	n8n = await N8nHost.start({ env: sandbox.server.childEnv() });
+	await n8n.setupOwner();
+}, HOST_SETUP_TIMEOUT);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+async function executions(): Promise<Array<{ id: number; status: string }>> {
+	return (await n8n.sql('SELECT id, status FROM execution_entity WHERE workflowId = ? ORDER BY id', [WF])) as Array<{ id: number; status: string }>;
+}
+
+test('an activated trigger emits a comment added to the sandbox while it runs, once', async () => {
+	const yt = sandbox.youtube;
+	const channel = yt.addChannel({ ownerEmail: EMAIL, title: 'Acme host', handle: '@acmehost' });
+	const video = yt.addVideo(channel.id, { title: 'Launch video' });
+	const old = yt.addComment(video.id, { text: 'before activation' });
+	const grant = sandbox.oauth.issueGrant({ email: EMAIL, scopes: ['https://www.googleapis.com/auth/youtube.readonly'] });
+	await n8n.importCredential([
+		{
+			...CRED,
+			type: CRED_TYPE,
+			data: {
+				clientId: 'sandbox-client.apps.googleusercontent.com',
+				clientSecret: 'GOCSPX-sandbox-client-secret',
+				youtubeRead: true,
+				oauthTokenData: grant,
+			},
+		},
+	]);
+	await n8n.importWorkflow([
+		{
+			id: WF,
+			name: 'YouTube comments (host test)',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: { 'New YouTube comment': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
+			nodes: [
+				{
+					id: 'e0000000-0000-4000-8000-000000000001',
+					name: 'New YouTube comment',
+					type: TRIGGER,
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'comments', source: 'mine', dailyBudget: 10000 },
+					credentials: { [CRED_TYPE]: CRED },
+				},
+				{ id: 'e0000000-0000-4000-8000-000000000002', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
+			],
+		},
+	]);
+
+	sandbox.server.clearRequests();
+	await n8n.activateWorkflow(WF);
+	// The activation poll reads where the channel stands (one commentThreads page after channels?mine).
+	const deadline0 = Date.now() + 30_000;
+	while (sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').length === 0 && Date.now() < deadline0) await new Promise((r) => setTimeout(r, 250));
+	expect(sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/channels').length).toBeGreaterThanOrEqual(1);
+	const activationReads = sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').length;
+	expect(activationReads).toBeGreaterThanOrEqual(1);
+
+	const fresh = yt.addComment(video.id, { text: 'Do you ship to Norway?', author: 'Ingrid' });
+	const reply = yt.addReply(old.id, { text: 'Me too, please answer' });
+
+	// The next scheduled poll (n8n: once a minute) starts one execution with both messages.
+	const deadline = Date.now() + 150_000;
+	let runs = await executions();
+	while (runs.length === 0 && Date.now() < deadline) {
+		await new Promise((r) => setTimeout(r, 1000));
+		runs = await executions();
+	}
+	expect(runs.length).toBe(1);
+	const [row] = (await n8n.sql('SELECT d.data AS data FROM execution_data d WHERE d.executionId = ?', [runs[0].id])) as Array<{ data: string }>;
+	const data = String(row.data);
+	expect(data).toContain(fresh.id);
+	expect(data).toContain('Do you ship to Norway?');
+	expect(data).toContain(reply.id);
+	expect(data).toContain('youtube_comment');
+	expect(data).not.toContain('before activation'); // what existed at activation is not emitted
+	expect(sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').length).toBeGreaterThan(activationReads);
+	expect(n8n.logText()).not.toContain(grant.access_token);
+	await n8n.deactivateWorkflow(WF);
+});
