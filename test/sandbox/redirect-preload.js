@@ -13,9 +13,16 @@ function isGoogleHost(host) {
 	return typeof host === 'string' && GOOGLE_HOST.test(host.replace(/\.$/, ''));
 }
 
+// The port lives on the (process-wide) tls module: jest gives every test file its own `process`
+// object, and this file patches tls only once, so reading one file's env would pin the first sandbox.
 function sandboxPort() {
-	const port = Number(process.env.GOOGLE_SANDBOX_PORT);
+	const port = Number(tls.__googleSandboxPort ?? process.env.GOOGLE_SANDBOX_PORT);
 	return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/** Points this process's Google connections at the sandbox on `port`. */
+function useSandboxPort(port) {
+	tls.__googleSandboxPort = port;
 }
 
 if (!tls.connect.__googleSandbox) {
@@ -53,4 +60,4 @@ if (!tls.connect.__googleSandbox) {
 	};
 }
 
-module.exports = { isGoogleHost };
+module.exports = { isGoogleHost, useSandboxPort };

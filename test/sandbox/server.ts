@@ -182,7 +182,7 @@ export class GoogleSandbox {
 	/** Points this process's Google connections at the sandbox (the preload reads the variable). */
 	useInThisProcess(): this {
 		process.env.GOOGLE_SANDBOX_PORT = String(this.port);
-		require(PRELOAD_FILE);
+		(require(PRELOAD_FILE) as { useSandboxPort(port: number): void }).useSandboxPort(this.port);
 		return this;
 	}
 
