@@ -256,6 +256,39 @@ test('at least 40 malformed or hostile requests: none starts the workflow, none 
 	if (process.env.WEBHOOK_HOST_REPORT) process.stderr.write(`${JSON.stringify(results)}\n`);
 }, 300_000);
 
+test("n8n's shared XML body parser wedges after a bad entity and an unclosed document (n8n's Webhook node stops answering XML); this trigger, which reads raw bytes, keeps working", async () => {
+	const hookId = 'd0000000-0000-4000-8000-00000000a0ff';
+	await n8n.importWorkflow([
+		{
+			id: 'hostXmlHookWf0001',
+			name: 'Webhook node XML',
+			active: false,
+			settings: { executionOrder: 'v1' },
+			connections: {},
+			nodes: [{ id: 'd0000000-0000-4000-8000-0000000000ff', name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, position: [0, 0], webhookId: hookId, parameters: { httpMethod: 'POST', path: 'xml-probe', responseMode: 'onReceived', options: {} } }],
+		},
+	]);
+	await n8n.activateWorkflow('hostXmlHookWf0001');
+	const xml = { 'content-type': 'application/xml' };
+	const probe = async (body: string) => {
+		try {
+			return (await http('POST', `${n8n.baseUrl}/webhook/xml-probe`, { body, headers: xml, timeoutMs: 5000 })).status;
+		} catch {
+			return 'no answer';
+		}
+	};
+	expect(await probe('<a>1</a>')).toBe(200);
+	expect(await probe('<?xml version="1.0"?><!DOCTYPE l [<!ENTITY e "x">]><a>&e;</a>')).toBe(422);
+	expect(await probe('<feed><entry>')).toBe('no answer');
+	expect(await probe('<a>1</a>')).toBe('no answer');
+	// The trigger is unaffected: a signed Atom delivery is read and starts a run.
+	const before = await executions();
+	const [d] = await sandbox.hub.notifyUpload([{ videoId: 'hostVideoXml', channelId: CH1 }]);
+	expect(d.status).toBe(200);
+	expect(await settleExecutions(before + 1)).toBe(before + 1);
+	await n8n.deactivateWorkflow('hostXmlHookWf0001');
+}, 120_000);
+
 test('deactivation asks the hub to unsubscribe both channels; n8n no longer serves the URL, so the hub cannot confirm (known limitation), and later deliveries start nothing', async () => {
 	sandbox.server.clearRequests();
 	const v0 = sandbox.hub.verifications.length;
