@@ -263,7 +263,7 @@ async function route(this: IWebhookFunctions): Promise<{ reply: Reply; events: I
 
 	const state = this.getWorkflowStaticData('node') as TriggerState;
 	const secrets = await webhookSecrets(this);
-	const dedupeMax = Number(options.dedupeSize ?? DEFAULT_DEDUPE_MAX);
+	const dedupeMax = Math.max(100, Math.min(100_000, Number(options.dedupeSize ?? DEFAULT_DEDUPE_MAX) || DEFAULT_DEDUPE_MAX));
 	const dedupe = new Deduper(state, `${this.getWorkflow().id ?? ''}|${this.getNode().name}`, dedupeMax);
 	const base = (a: Action, data: IDataObject, rawValue?: unknown): IDataObject => ({
 		action: a,
