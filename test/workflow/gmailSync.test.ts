@@ -134,19 +134,25 @@ describe('Gmail Sync trigger (ring 2)', () => {
 		expect(r.items![0][1].json.matchedContacts).toEqual(['vip@other.test']);
 	});
 
-	for (const durableCursors of [true, false]) {
-		test(`2,000 messages across three labels with 10% 429/503 and a history expiry: each exactly once, restarts included (durable cursors: ${durableCursors})`, async () => {
-			const email = `backlog-${durableCursors}@acme-crm.test`;
+	const SENDERS = ['Ann <ann@client.test>', 'x@other.test', 'Bob <bob@sub.client.test>', 'y@client.test.evil'];
+	const fromMatches = (from: string) => /@(sub\.)?client\.test>?$/.test(from);
+	for (const [durableCursors, contacts] of [
+		[true, ''],
+		[false, ''],
+		[true, 'client.test'],
+	] as Array<[boolean, string]>) {
+		test(`2,000 messages across three labels with 10% 429/503 and a history expiry: each exactly once, restarts included (durable cursors: ${durableCursors}, contacts: "${contacts}")`, async () => {
+			const email = `backlog-${durableCursors}-${contacts || 'all'}@acme-crm.test`;
 			const g = sandbox.gmail;
 			const labels = ['Clients', 'Leads', 'Partners'].map((n) => g.label(n, email).id);
-			const p = poller(email, { labelIds: labels, maxPerPoll: 450, contacts: '' }, { durableCursors });
+			const p = poller(email, { labelIds: labels, maxPerPoll: 450, contacts }, { durableCursors });
 			// Legacy: the activator saves the baseline set by the activation poll. Durable: an activation
 			// poll that returns null commits nothing, so the first scheduled poll sets the baseline.
 			expectOk(await p.poll({ activation: !durableCursors }));
 			expect(p.persisted.gmailSync).toBeDefined();
 
 			// 2,000 in the three labels plus 300 elsewhere that must not come out.
-			const synced = g.bulkInsert(2000, { account: email, labelIds: labels.map((l) => ['INBOX', l]), spacingMs: 1, startDate: Date.now() });
+			const synced = g.bulkInsert(2000, { account: email, labelIds: labels.map((l) => ['INBOX', l]), spacingMs: 1, startDate: Date.now(), from: SENDERS });
 			g.bulkInsert(300, { account: email, labelIds: [['INBOX'], ['SENT']], subjectPrefix: 'other' });
 			const faults = { host: /googleapis\.com$/, pathIncludes: '/gmail/v1/', rate: 0.1, statuses: [429, 503] };
 			sandbox.server.faults.push(faults);
@@ -165,9 +171,10 @@ describe('Gmail Sync trigger (ring 2)', () => {
 				// History expires in the middle of the backlog: the next poll gets 404 and re-lists.
 				g.expireHistory({ account: email });
 				// Mail keeps arriving meanwhile.
-				const late = g.bulkInsert(50, { account: email, labelIds: [['INBOX', labels[1]]], subjectPrefix: 'late' });
+				const late = g.bulkInsert(50, { account: email, labelIds: [['INBOX', labels[1]]], subjectPrefix: 'late', from: SENDERS });
 				synced.push(...late);
-				for (let i = 0; i < 20 && emitted.size < synced.length; i++) {
+				const want = contacts ? synced.filter((m) => fromMatches(m.headers[0].value)).length : synced.length;
+				for (let i = 0; i < 20 && emitted.size < want; i++) {
 					const r = expectOk(await p.poll());
 					count(r);
 					const c = p.persisted.gmailSync as IDataObject;
@@ -183,9 +190,12 @@ describe('Gmail Sync trigger (ring 2)', () => {
 			const after = expectOk(await p.poll());
 			expect(after.items).toBeNull();
 
-			const expected = new Set(synced.map((m) => m.id));
-			// The sandbox's own view: every message in the three labels after the baseline.
-			const inLabels = [...g.mailbox(email).messages.values()].filter((m) => m.labelIds.some((l) => labels.includes(l)));
+			const expected = new Set(synced.filter((m) => !contacts || fromMatches(m.headers[0].value)).map((m) => m.id));
+			if (contacts) expect(expected.size).toBe(1025); // ann@ and bob@sub. of every 4 senders: 1000 + 25 late
+			// The sandbox's own view: every message in the three labels after the baseline (from a contact).
+			const inLabels = [...g.mailbox(email).messages.values()].filter(
+				(m) => m.labelIds.some((l) => labels.includes(l)) && (!contacts || fromMatches(m.headers.find((h) => h.name === 'From')!.value)),
+			);
 			expect(new Set(inLabels.map((m) => m.id))).toEqual(expected);
 			expect([...emitted.keys()].filter((id) => !expected.has(id))).toEqual([]);
 			expect([...expected].filter((id) => !emitted.has(id))).toEqual([]);
