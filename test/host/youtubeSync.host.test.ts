@@ -1,6 +1,6 @@
 // Ring 3: the YouTube Sync Trigger active in a real n8n 2.41.0 (packed tarball installed as a
 // community package) polling the sandbox's YouTube. n8n refuses poll intervals under a minute, so this
-// test waits for one scheduled poll after activation (≈1 min).
+// test waits for two scheduled polls after activation (≈2 min): one emits, the next is idle.
 import { startSandbox, type Sandbox } from '../sandbox';
 import { N8nHost, HOST_SETUP_TIMEOUT } from './n8nHost';
 
@@ -13,7 +13,7 @@ const EMAIL = 'rep@acme-crm.test';
 let sandbox: Sandbox;
 let n8n: N8nHost;
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 beforeAll(async () => {
 	sandbox = await startSandbox();
@@ -97,7 +97,15 @@ test('an activated trigger emits a comment added to the sandbox while it runs, o
 	expect(data).toContain(reply.id);
 	expect(data).toContain('youtube_comment');
 	expect(data).not.toContain('before activation'); // what existed at activation is not emitted
-	expect(sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').length).toBeGreaterThan(activationReads);
+	const afterFirst = sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').length;
+	expect(afterFirst).toBeGreaterThan(activationReads);
+
+	// The poll after that reads one page again, finds nothing new and starts nothing.
+	const deadline2 = Date.now() + 90_000;
+	while (sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').length === afterFirst && Date.now() < deadline2) await new Promise((r) => setTimeout(r, 1000));
+	expect(sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').length).toBe(afterFirst + 1);
+	await new Promise((r) => setTimeout(r, 3000));
+	expect((await executions()).length).toBe(1);
 	expect(n8n.logText()).not.toContain(grant.access_token);
 	await n8n.deactivateWorkflow(WF);
 });
