@@ -217,6 +217,48 @@ describe('YouTube push lifecycle', () => {
 	});
 });
 
+describe('YouTube → Unsubscribe Push from another workflow', () => {
+	test('ends a live subscription at once: the trigger confirms the unsubscribe and forgets the channel', async () => {
+		const staticData: IDataObject = {};
+		const p = params({ channelIds: OTHER });
+		hubToTrigger(staticData, p);
+		sandbox.hub.holdVerifications = true;
+		await activateWebhook(trigger, { parameters: p, credentials, credentialTypes, staticData });
+		sandbox.hub.holdVerifications = false;
+		await sandbox.hub.releaseVerifications();
+		expect(sandbox.hub.subscription(YT_TOPIC + OTHER)).toBeDefined();
+		const r = await runWorkflow({
+			nodes: [startNode(), { name: 'Unsubscribe', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'unsubscribePush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: OTHER } }],
+			connections: chain('Start', 'Unsubscribe'),
+			credentials,
+			credentialTypes,
+			nodeTypes: [new GoogleConnector()],
+		});
+		expect(r.json.Unsubscribe).toEqual([expect.objectContaining({ channelId: OTHER, mode: 'unsubscribe', accepted: true, hubStatus: 202 })]);
+		await sandbox.hub.settled();
+		expect(sandbox.hub.verifications[sandbox.hub.verifications.length - 1]).toMatchObject({ mode: 'unsubscribe', topic: YT_TOPIC + OTHER, status: 200, confirmed: true });
+		expect(sandbox.hub.subscription(YT_TOPIC + OTHER)).toBeUndefined();
+		expect(staticData.push).toEqual({});
+	});
+
+	test('refuses a callback URL that is not the trigger\'s youtube-webhook URL, and a missing push key', async () => {
+		const run = (parameters: IDataObject, creds = credentials) =>
+			runWorkflow({
+				nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'renewPush', ...parameters } as INodeParameters }],
+				connections: chain('Start', 'Renew'),
+				credentials: creds,
+				credentialTypes,
+				nodeTypes: [new GoogleConnector()],
+			});
+		sandbox.server.clearRequests();
+		const badUrl = await run({ callbackUrl: 'https://n8n.example.com/webhook/x/google?action=ads-webhook', pushChannelIds: CH1 });
+		expect(badUrl.error?.message).toMatch(/action=youtube-webhook/);
+		const noKey = await run({ callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: CH1 }, { googleConnectorWebhookApi: { id: 'w2', name: 'No key', data: { sharedSecret: SECRETS.sharedSecret } } });
+		expect(noKey.error?.message).toMatch(/Push Key/);
+		expect(sandbox.server.seen('pubsubhubbub.appspot.com', '/subscribe')).toHaveLength(0);
+	});
+});
+
 describe('Google Ads actions', () => {
 	const lead = (id: string, key = SECRETS.leadFormKey, extra: IDataObject = {}) => ({
 		lead_id: id, api_version: '1.0', form_id: 111, campaign_id: 222, adgroup_id: 333, creative_id: 444, gcl_id: 'gclid-abc', google_key: key, is_test: false,
