@@ -403,7 +403,8 @@ async function verifyHub(
 		const existing: PushSubscription = sub ?? {
 			channelId,
 			topic,
-			callback: '',
+			// A subscription made by Subscribe / Renew Push in another workflow: this trigger's own URL.
+			callback: pushCallback(this.getNodeWebhookUrl('default') ?? '', String(this.getNodeParameter('orgId', '') ?? '').trim()),
 			secret: secretFor(secrets.pushKey || undefined, topic, randomSecret),
 			mode: 'subscribe',
 			requestedAt: now,
