@@ -282,6 +282,19 @@ describe('YouTube Sync trigger: budget and engagement', () => {
 		expect(ok(await p.poll()).items).toBeNull();
 	});
 
+	test('Fetch Test Event (manual): the newest comment as a sample, nothing stored', async () => {
+		const yt = sandbox.youtube;
+		const { channel, credentials } = setup();
+		const video = yt.addVideo(channel.id);
+		yt.addComment(video.id, { text: 'older' });
+		const newest = yt.addComment(video.id, { text: 'newest' });
+		const staticData: IDataObject = {};
+		const p = poller(credentials, {}, { staticData });
+		const r = ok(await p.poll({ mode: 'manual' }));
+		expect(jsonOf(r.items)).toEqual([expect.objectContaining({ type: 'youtube_comment', commentId: newest.id, text: 'newest' })]);
+		expect(staticData).toEqual({});
+	});
+
 	test('engagement: recent uploads through the uploads playlist (never search), snapshots with the change since the last poll', async () => {
 		const yt = sandbox.youtube;
 		const { channel, credentials } = setup();
