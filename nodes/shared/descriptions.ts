@@ -16,3 +16,23 @@ export const connectorCredentials: INodeCredentialDescription[] = [
 	{ name: 'googleConnectorOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 	{ name: 'googleConnectorServiceAccountApi', required: true, displayOptions: { show: { authentication: ['serviceAccount'] } } },
 ];
+
+/** "Return All" and "Limit", for every list operation. */
+export const returnAllOrLimit: INodeProperties[] = [
+	{
+		displayName: 'Return All',
+		name: 'returnAll',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return all results or only up to a given limit',
+	},
+	{
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false] } },
+	},
+];

@@ -4,6 +4,7 @@ import { adsSearch } from '../../../shared/transport/ads';
 import { adsItemContext, guarded } from '../ads/common';
 import { forOperation } from '../operation';
 import { apiVersionProperty, commonTop } from './shared';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const description: INodeProperties[] = forOperation('adsCampaign', 'list', [
 	...commonTop(),
@@ -19,16 +20,7 @@ export const description: INodeProperties[] = forOperation('adsCampaign', 'list'
 		default: [],
 		description: 'Only campaigns with these statuses. None chosen: all but removed ones.',
 	},
-	{ displayName: 'Return All', name: 'returnAll', type: 'boolean', default: false, description: 'Whether to return all results or only up to a given limit' },
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	apiVersionProperty,
 ]);
 

@@ -1,5 +1,6 @@
 // Properties shared by List Messages and List Threads: query, labels, all pages or a limit.
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const listProperties: INodeProperties[] = [
 	{
@@ -26,22 +27,7 @@ export const listProperties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to include items from SPAM and TRASH',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 ];
 
 export function listQuery(ctx: IExecuteFunctions, itemIndex: number): { qs: IDataObject; limit: number | undefined } {

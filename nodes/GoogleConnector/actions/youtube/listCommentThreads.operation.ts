@@ -4,6 +4,7 @@ import type { CommentSource } from '../../../shared/youtube/commentSync';
 import type { YtCommentThread, YtListResponse } from '../../../shared/youtube/types';
 import { forOperation } from '../operation';
 import { getChannels, threadListQuery, youtubeGet } from './api';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const description: INodeProperties[] = forOperation('youtube', 'listCommentThreads', [
 	{
@@ -33,22 +34,7 @@ export const description: INodeProperties[] = forOperation('youtube', 'listComme
 		default: '',
 		displayOptions: { show: { threadsOf: ['video'] } },
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 	{
 		displayName: 'Options',
 		name: 'options',

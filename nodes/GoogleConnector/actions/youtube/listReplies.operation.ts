@@ -3,6 +3,7 @@ import { toInboxMessage } from '../../../shared/youtube/inbox';
 import type { YtComment } from '../../../shared/youtube/types';
 import { forOperation } from '../operation';
 import { listRepliesPage } from './api';
+import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const description: INodeProperties[] = forOperation('youtube', 'listReplies', [
 	{
@@ -13,22 +14,7 @@ export const description: INodeProperties[] = forOperation('youtube', 'listRepli
 		required: true,
 		description: 'The top-level comment (its ID is also the thread ID)',
 	},
-	{
-		displayName: 'Return All',
-		name: 'returnAll',
-		type: 'boolean',
-		default: false,
-		description: 'Whether to return all results or only up to a given limit',
-	},
-	{
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	},
+	...returnAllOrLimit,
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
