@@ -25,6 +25,11 @@ function useSandboxPort(port) {
 	tls.__googleSandboxPort = port;
 }
 
+/** Stops redirecting to `port` (the sandbox on it closed). */
+function releaseSandboxPort(port) {
+	if (tls.__googleSandboxPort === port) delete tls.__googleSandboxPort;
+}
+
 if (!tls.connect.__googleSandbox) {
 	const originalConnect = tls.connect;
 	const patched = function connect(...args) {
@@ -38,7 +43,8 @@ if (!tls.connect.__googleSandbox) {
 				options = { ...options, port: Number(args[0]), host: typeof args[1] === 'string' ? args[1] : options.host };
 				args = [options, ...args.slice(typeof args[1] === 'string' ? (typeof args[2] === 'object' ? 3 : 2) : 1).filter((a) => typeof a === 'function')];
 			}
-			const host = options && (options.servername || options.host);
+			// A connection already aimed at an address (e.g. 127.0.0.1 with a Google SNI name) is left alone.
+			const host = options && (options.host !== undefined ? options.host : options.servername);
 			if (options && isGoogleHost(host)) {
 				args[0] = { ...options, host: '127.0.0.1', port, servername: host };
 			}
@@ -60,4 +66,4 @@ if (!tls.connect.__googleSandbox) {
 	};
 }
 
-module.exports = { isGoogleHost, useSandboxPort };
+module.exports = { isGoogleHost, useSandboxPort, releaseSandboxPort };

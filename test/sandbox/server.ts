@@ -198,6 +198,7 @@ export class GoogleSandbox {
 
 	async close(): Promise<void> {
 		if (!this.server) return;
+		(require(PRELOAD_FILE) as { releaseSandboxPort(port: number): void }).releaseSandboxPort(this.port);
 		for (const socket of this.sockets) socket.destroy();
 		await new Promise<void>((resolve) => this.server!.close(() => resolve()));
 		this.server = undefined;
