@@ -3,8 +3,8 @@
 // paced to the per-user quota, and returns activities plus the next cursor. The caller decides where
 // the cursor lives (the trigger: node static data; Gmail → Sync: the flow). It never stores anything.
 import type { GoogleContext } from '../transport/types';
-import { sleep, type IDataObject } from 'n8n-workflow';
-import { connectionCredentials, connectionSettings, googleApiRequest, googleApiRequestFull, GoogleApiError } from '../transport';
+import { sleep } from 'n8n-workflow';
+import { googleApiRequest, googleApiRequestFull, GoogleApiError, noteGmailRateRefusal } from '../transport';
 import { buildBatchBody, parseBatchResponse } from './batch';
 import { SYNC_METADATA_HEADERS, toActivity, type CrmEmailActivity, type DirectionFilter, type GmailMessageLike } from './activity';
 import {
@@ -28,45 +28,6 @@ export const GMAIL_BATCH_URL = 'https://gmail.googleapis.com/batch/gmail/v1';
 const BATCH_SIZE = 10;
 const BATCH_CONCURRENCY = 4;
 const PART_ATTEMPTS = 6;
-/**
- * Message fetches are spread evenly over time (on top of the transport's windowed pacing) at a rate that
- * adapts to the per-user ceiling: it starts at 0.98 of it, drops 3% whenever Google refuses a call for
- * rate (the client's clock is not Google's: arrival jitter pushes evenly spaced calls over the limit) and
- * creeps back up while calls pass.
- */
-const PACE_START = 0.98;
-const PACE_FLOOR = 0.7;
-
-/** Even spacing of quota units over time, shared by the fetch workers of one run. */
-export class SmoothPacer {
-	private nextAt = 0;
-	private rate: number;
-	constructor(
-		private readonly ceiling: number,
-		start = PACE_START,
-	) {
-		this.rate = ceiling * start;
-	}
-	/** Milliseconds to wait before spending `units`; books the slot. */
-	book(units: number, now = Date.now()): number {
-		if (!(this.ceiling > 0)) return 0;
-		const at = Math.max(now, this.nextAt);
-		this.nextAt = at + (units / this.rate) * 1000;
-		return at - now;
-	}
-	/** Google refused calls for rate: slow down. */
-	refused(): void {
-		this.rate = Math.max(this.ceiling * PACE_FLOOR, this.rate * 0.97);
-	}
-	/** Calls passed: speed up a little, up to the starting fraction. */
-	passed(units: number): void {
-		this.rate = Math.min(this.ceiling * PACE_START, this.rate * (1 + 0.00005 * units));
-	}
-	get unitsPerSecond(): number {
-		return this.rate;
-	}
-}
-
 export interface GmailSyncOptions {
 	/** Label ids to sync (empty: all mail but drafts, spam and trash). */
 	labelIds: string[];
@@ -84,8 +45,6 @@ export interface GmailSyncOptions {
 	concurrency?: number;
 	/** Fetch through Gmail's batch endpoint (default true; falls back to single calls if it fails). */
 	useBatch?: boolean;
-	/** Set by runGmailSync from the credential's ceiling. */
-	pacer?: SmoothPacer;
 	recentLimit?: number;
 }
 
@@ -209,15 +168,13 @@ function messageQuery(includeBodies: boolean): string {
  * Parts refused for rate or a server fault are sent again in a smaller batch, with backoff.
  * Returns one entry per id: the message, null when it is gone (404).
  */
-async function fetchBatch(ctx: GoogleContext, ids: string[], includeBodies: boolean, pacer?: SmoothPacer): Promise<Array<GmailMessageLike | null>> {
+async function fetchBatch(ctx: GoogleContext, ids: string[], includeBodies: boolean): Promise<Array<GmailMessageLike | null>> {
 	const results: Array<GmailMessageLike | null | undefined> = new Array(ids.length);
 	let todo = ids.map((_, i) => i);
 	const query = messageQuery(includeBodies);
 	for (let attempt = 0; todo.length > 0; attempt++) {
 		if (attempt >= PART_ATTEMPTS) throw new Error(`Gmail refused ${todo.length} message fetch(es) in a batch ${PART_ATTEMPTS} times`);
 		if (attempt > 0) await sleep(Math.min(250 * 2 ** (attempt - 1), 4_000) + Math.floor(Math.random() * 100));
-		const wait = pacer?.book(5 * todo.length) ?? 0;
-		if (wait > 0) await sleep(wait);
 		const { body, boundary } = buildBatchBody(todo.map((i) => ({ id: String(i), method: 'GET', path: `/gmail/v1/users/me/messages/${encodeURIComponent(ids[i])}?${query}` })));
 		const response = await googleApiRequestFull.call(ctx, {
 			method: 'POST',
@@ -239,8 +196,8 @@ async function fetchBatch(ctx: GoogleContext, ids: string[], includeBodies: bool
 			else if (!part || part.status === 429 || part.status >= 500 || (part.status === 403 && /rateLimitExceeded|userRateLimitExceeded/.test(JSON.stringify(part.body)))) again.push(i);
 			else throw new Error(`Gmail answered ${part.status} for message ${ids[i]}: ${JSON.stringify(part.body).slice(0, 300)}`);
 		}
-		if (again.length) pacer?.refused();
-		else pacer?.passed(5 * todo.length);
+		// The transport paced the call and counted it as passed; parts refused for rate slow the lane down.
+		if (again.length) await noteGmailRateRefusal.call(ctx);
 		todo = again;
 	}
 	return results as Array<GmailMessageLike | null>;
@@ -266,7 +223,7 @@ async function fetchInOrder(ctx: GoogleContext, ids: string[], opts: GmailSyncOp
 			const slice = ids.slice(from, next);
 			try {
 				if (useBatch && !batchBroken) {
-					const got = await fetchBatch(ctx, slice, opts.includeBodies, opts.pacer);
+					const got = await fetchBatch(ctx, slice, opts.includeBodies);
 					got.forEach((m, i) => (results[from + i] = m));
 				} else {
 					for (let i = 0; i < slice.length; i++) results[from + i] = await fetchMessage(ctx, slice[i], opts.includeBodies);
@@ -292,7 +249,7 @@ async function fetchInOrder(ctx: GoogleContext, ids: string[], opts: GmailSyncOp
 
 /** Runs one sync step from `previous` (undefined: set the baseline). Never mutates `previous`. */
 export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor | undefined, options: GmailSyncOptions): Promise<GmailSyncResult> {
-	const opts: GmailSyncOptions = { ...options, pacer: options.pacer ?? (await pacerFor(ctx)) };
+	const opts: GmailSyncOptions = { ...options };
 	const stats: GmailSyncStats = { historyPages: 0, listPages: 0, fetched: 0, emitted: 0, filteredOut: 0, recoveredFromExpiredHistory: false, baseline: false };
 	const recentLimit = opts.recentLimit ?? DEFAULT_RECENT_LIMIT;
 	const fetched: GmailMessageLike[] = [];
@@ -450,11 +407,6 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 	stats.emitted = activities.length;
 	if (!cursor.pending) delete cursor.pending;
 	return { activities, cursor, hasMore, stats };
-}
-
-async function pacerFor(ctx: GoogleContext): Promise<SmoothPacer> {
-	const settings = connectionSettings((await connectionCredentials(ctx)) as IDataObject);
-	return new SmoothPacer(settings.gmailUnitsPerSecond);
 }
 
 /** Recent mail for "Fetch test event": the newest messages in the synced labels; no cursor involved. */

@@ -137,6 +137,19 @@ async function sendOnce(ctx: GoogleContext, request: GoogleApiRequest, credentia
 	return { statusCode: raw.statusCode, headers: raw.headers ?? {}, body: parsed };
 }
 
+/** Gmail's quota is per user: one connected credential (or impersonated user) is one pacing lane. */
+function gmailPaceKey(ctx: GoogleContext, credentials: IDataObject | undefined): string {
+	const viaServiceAccount = authMethod(ctx) === 'serviceAccount';
+	const ref = (ctx.getNode().credentials ?? {})[viaServiceAccount ? SERVICE_ACCOUNT_CREDENTIAL : CONSENT_CREDENTIAL];
+	return String(credentials?.impersonateUser || ref?.id || ref?.name || 'default');
+}
+
+/** Tells the pacer Google refused calls for rate inside an answer the transport saw as a success (batch parts). */
+export async function noteGmailRateRefusal(this: GoogleContext): Promise<void> {
+	const credentials = (await this.getCredentials(authMethod(this) === 'serviceAccount' ? SERVICE_ACCOUNT_CREDENTIAL : CONSENT_CREDENTIAL)) as IDataObject;
+	gmailPacer.refused(gmailPaceKey(this, credentials), connectionSettings(credentials).gmailUnitsPerSecond);
+}
+
 /**
  * Calls Google. Retries 429, 5xx and rate-limit reasons with exponential backoff, jitter and
  * Retry-After, up to the credential's bound. A non-idempotent call is resent only when Google
@@ -151,20 +164,14 @@ export async function googleApiRequestFull<T = unknown>(this: GoogleContext, req
 	const maxRetries = request.maxRetries ?? settings.maxRetries;
 	const secrets = [...knownSecrets(credentials ?? {}), ...(request.secrets ?? [])];
 	const context = { surface: request.surface, service: request.service };
-	// Gmail's quota is per user: one connected credential (or impersonated user) is one user.
-	const nodeCredentials = this.getNode().credentials ?? {};
-	const credentialRef = nodeCredentials[authMethod(this) === 'serviceAccount' ? SERVICE_ACCOUNT_CREDENTIAL : CONSENT_CREDENTIAL];
-	const paceKey = String(credentials?.impersonateUser || credentialRef?.id || credentialRef?.name || 'default');
+	const paceKey = gmailPaceKey(this, credentials);
 	let forceNewToken = false;
 	let refreshedServiceAccount = false;
 
 	for (let attempt = 0; ; attempt++) {
 		if (request.gmailUnits) {
-			let wait = gmailPacer.reserve(paceKey, request.gmailUnits, settings.gmailUnitsPerSecond);
-			while (wait > 0) {
-				await sleep(wait);
-				wait = gmailPacer.reserve(paceKey, request.gmailUnits, settings.gmailUnitsPerSecond);
-			}
+			const wait = gmailPacer.book(paceKey, request.gmailUnits, settings.gmailUnitsPerSecond);
+			if (wait > 0) await sleep(wait);
 		}
 		let response: GoogleApiResponse | undefined;
 		let thrown: GoogleApiError | undefined;
@@ -185,9 +192,13 @@ export async function googleApiRequestFull<T = unknown>(this: GoogleContext, req
 			throw thrown;
 		}
 		response = response as GoogleApiResponse;
-		if (response.statusCode >= 200 && response.statusCode < 300) return response as GoogleApiResponse<T>;
+		if (response.statusCode >= 200 && response.statusCode < 300) {
+			if (request.gmailUnits) gmailPacer.passed(paceKey, request.gmailUnits, settings.gmailUnitsPerSecond);
+			return response as GoogleApiResponse<T>;
+		}
 
 		const described = describeGoogleError(response.statusCode, response.body, context);
+		if (request.gmailUnits && described.kind === 'rate') gmailPacer.refused(paceKey, settings.gmailUnitsPerSecond);
 		if (described.kind === 'scope' && !described.missingSurface)
 			described.missingSurface = surfaceFromAuthenticateHeader(response.headers['www-authenticate']);
 		// A service account's cached token can be revoked or rotated: mint a new one, once.

@@ -1,32 +1,57 @@
-// Paces calls to a per-user quota ceiling (units per second over a sliding one-second window),
-// so a large sync runs at the ceiling instead of bouncing off 429s. In memory: each process paces
-// its own calls, which is what Google counts per user anyway only approximately.
+// Paces Gmail calls to the per-user quota ceiling, so a large sync or a bulk send runs at the ceiling
+// instead of bouncing off 429s. Units are spread evenly over time (no bursts) at a rate that adapts:
+// it starts a little under the ceiling, drops 3% whenever Google refuses a call for rate (the client's
+// clock is not Google's: arrival jitter pushes evenly spaced calls over the limit) and creeps back up
+// while calls pass. In memory, one lane per user: each process paces its own calls.
 
-// Google counts a call when it arrives, we when it leaves: a slightly longer window keeps a call that
-// leaves at the end of our window from landing inside Google's previous one.
-export const PACING_WINDOW_MS = 1050;
+export const PACE_START = 0.98;
+export const PACE_FLOOR = 0.7;
 
-export class UnitPacer {
-	private windows = new Map<string, { at: number; units: number }[]>();
+interface Lane {
+	nextAt: number;
+	rate: number;
+	ceiling: number;
+}
 
-	/** Milliseconds to wait before `units` fit under `perSecond` for `key`; records the spend when 0. */
-	reserve(key: string, units: number, perSecond: number, now = Date.now()): number {
-		if (!(perSecond > 0)) return 0;
-		const window = (this.windows.get(key) ?? []).filter((e) => now - e.at < PACING_WINDOW_MS);
-		this.windows.set(key, window);
-		const used = window.reduce((sum, e) => sum + e.units, 0);
-		if (used + units <= perSecond || window.length === 0) {
-			window.push({ at: now, units: Math.min(units, perSecond) });
-			return 0;
+export class QuotaPacer {
+	private lanes = new Map<string, Lane>();
+
+	private lane(key: string, ceiling: number): Lane {
+		let lane = this.lanes.get(key);
+		if (!lane || lane.ceiling !== ceiling) {
+			lane = { nextAt: 0, rate: ceiling * PACE_START, ceiling };
+			this.lanes.set(key, lane);
 		}
-		// Wait until enough of the window's oldest spends fall out of it.
-		let free = perSecond - used;
-		for (const e of window) {
-			free += e.units;
-			if (free >= units) return Math.max(1, e.at + PACING_WINDOW_MS - now);
-		}
-		return Math.max(1, window[window.length - 1].at + 1000 - now);
+		return lane;
+	}
+
+	/** Milliseconds to wait before spending `units` for `key` under `ceiling` units/s; books the slot. 0 = no pacing. */
+	book(key: string, units: number, ceiling: number, now = Date.now()): number {
+		if (!(ceiling > 0)) return 0;
+		const lane = this.lane(key, ceiling);
+		const at = Math.max(now, lane.nextAt);
+		lane.nextAt = at + (units / lane.rate) * 1000;
+		return at - now;
+	}
+
+	/** Google refused a call for rate: slow down. */
+	refused(key: string, ceiling: number): void {
+		if (!(ceiling > 0)) return;
+		const lane = this.lane(key, ceiling);
+		lane.rate = Math.max(ceiling * PACE_FLOOR, lane.rate * 0.97);
+	}
+
+	/** Calls passed: speed up a little, up to the starting fraction. */
+	passed(key: string, units: number, ceiling: number): void {
+		if (!(ceiling > 0)) return;
+		const lane = this.lane(key, ceiling);
+		lane.rate = Math.min(ceiling * PACE_START, lane.rate * (1 + 0.00005 * units));
+	}
+
+	/** The lane's current rate in units/s. */
+	rate(key: string, ceiling: number): number {
+		return this.lane(key, ceiling).rate;
 	}
 }
 
-export const gmailPacer = new UnitPacer();
+export const gmailPacer = new QuotaPacer();

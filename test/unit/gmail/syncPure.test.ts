@@ -17,7 +17,6 @@ import {
 	remember,
 } from '../../../nodes/shared/gmail/historyCursor';
 
-import { SmoothPacer } from '../../../nodes/shared/gmail/syncEngine';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const addressparser = require('nodemailer/lib/addressparser') as (s: string) => Array<{ name: string; address?: string; group?: unknown[] }>;
@@ -151,26 +150,5 @@ describe('history cursor', () => {
 		expect(c.pending).toBeUndefined();
 		expect(isGmailSyncCursor(JSON.parse(JSON.stringify(c)))).toBe(true);
 		expect(isGmailSyncCursor({ ...c, v: 2 })).toBe(false);
-	});
-});
-
-describe('SmoothPacer', () => {
-	test('spreads units evenly: 50 units at 237.5 units/s are 210.5 ms apart; 0 = no pacing', () => {
-		const p = new SmoothPacer(250, 0.95);
-		expect(p.book(50, 1000)).toBe(0);
-		expect(p.book(50, 1000)).toBeCloseTo(210.53, 1);
-		expect(p.book(50, 1100)).toBeCloseTo(321.05, 1);
-		expect(p.book(50, 5000)).toBe(0);
-		expect(new SmoothPacer(0).book(500)).toBe(0);
-	});
-	test('slows down on refusals, creeps back up to the starting fraction, never below the floor', () => {
-		const p = new SmoothPacer(250);
-		expect(p.unitsPerSecond).toBeCloseTo(245);
-		p.refused();
-		expect(p.unitsPerSecond).toBeCloseTo(245 * 0.97);
-		for (let i = 0; i < 200; i++) p.passed(50);
-		expect(p.unitsPerSecond).toBeCloseTo(245);
-		for (let i = 0; i < 100; i++) p.refused();
-		expect(p.unitsPerSecond).toBeCloseTo(175);
 	});
 });
