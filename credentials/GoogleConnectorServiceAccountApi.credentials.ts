@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 import { connectionSettingsProperties, surfaceToggleProperties } from './commonProperties';
-import { ServiceAccountTokenError, mintServiceAccountToken } from '../nodes/shared/transport/serviceAccount';
+import { ServiceAccountTokenError, httpFormPoster, mintServiceAccountToken } from '../nodes/shared/transport/serviceAccount';
 
 // Nodes mint their tokens through the transport (RS256 JWT signed with node:crypto, cached in memory
 // until shortly before expiry). The credential test mints one through preAuthentication and asks
@@ -81,19 +81,9 @@ export class GoogleConnectorServiceAccountApi implements ICredentialType {
 	];
 
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const post = async (url: string, form: Record<string, string>) =>
-			(await this.helpers.httpRequest({
-				method: 'POST',
-				url,
-				headers: { 'content-type': 'application/x-www-form-urlencoded' },
-				body: new URLSearchParams(form).toString(),
-				returnFullResponse: true,
-				ignoreHttpStatusErrors: true,
-				json: true,
-			})) as { statusCode: number; body: unknown };
 		let problem: string | undefined;
 		try {
-			return { accessToken: await mintServiceAccountToken(post, credentials, { force: true }) };
+			return { accessToken: await mintServiceAccountToken(httpFormPoster(this.helpers), credentials, { force: true }) };
 		} catch (error) {
 			const described = error instanceof ServiceAccountTokenError ? error.described : undefined;
 			problem = described ? [described.message, described.description].filter(Boolean).join('. ') : 'Could not reach Google to mint a token';

@@ -7,12 +7,12 @@ import { backoffDelay, describeGoogleError, parseRetryAfter, surfaceFromAuthenti
 import { CONSENT_CREDENTIAL, SERVICE_ACCOUNT_CREDENTIAL, authMethod, connectionSettings } from './connection';
 import { GoogleApiError, fromThrown, googleApiError } from './errors';
 import { gmailPacer } from './pacer';
-import { ServiceAccountTokenError, mintServiceAccountToken, type FormPoster } from './serviceAccount';
+import { ServiceAccountTokenError, httpFormPoster, mintServiceAccountToken } from './serviceAccount';
 import type { GoogleContext } from './types';
 
 export * from './connection';
 export { GoogleApiError, asNodeError } from './errors';
-export { ServiceAccountTokenError, mintServiceAccountToken, type FormPoster } from './serviceAccount';
+export { ServiceAccountTokenError, httpFormPoster, mintServiceAccountToken, type FormPoster } from './serviceAccount';
 export type { GoogleContext } from './types';
 export { RECONNECT_MESSAGE } from '../errors/googleErrors';
 
@@ -54,19 +54,6 @@ interface RawResponse {
 	body: unknown;
 }
 
-function formPoster(ctx: GoogleContext): FormPoster {
-	return async (url, form) =>
-		(await ctx.helpers.httpRequest({
-			method: 'POST',
-			url,
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: new URLSearchParams(form).toString(),
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-			json: true,
-		})) as RawResponse;
-}
-
 function knownSecrets(credentials: IDataObject): Array<string | undefined> {
 	const token = (credentials.oauthTokenData as IDataObject | undefined) ?? {};
 	return [
@@ -84,7 +71,7 @@ function knownSecrets(credentials: IDataObject): Array<string | undefined> {
 export async function serviceAccountAccessToken(ctx: GoogleContext, credentials: IDataObject, opts: { force?: boolean } = {}): Promise<string> {
 	let failure: GoogleApiError | undefined;
 	try {
-		return await mintServiceAccountToken(formPoster(ctx), credentials, opts);
+		return await mintServiceAccountToken(httpFormPoster(ctx.helpers), credentials, opts);
 	} catch (error) {
 		failure =
 			error instanceof ServiceAccountTokenError

@@ -1,6 +1,6 @@
 // Service-account access tokens: an RS256 JWT assertion exchanged at Google's token endpoint,
 // cached until shortly before expiry.
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestOptions } from 'n8n-workflow';
 import { parseServiceAccountKey, serviceAccountKeyFromFields, ServiceAccountKeyError, type ServiceAccountKey } from '../auth/serviceAccountKey';
 import { signServiceAccountJwt } from '../auth/serviceAccountJwt';
 import { serviceAccountTokens, TokenCache } from '../auth/tokenCache';
@@ -11,6 +11,20 @@ import { errorCode } from './errors';
 
 /** Posts a form and returns status and parsed body, whatever the status. */
 export type FormPoster = (url: string, form: Record<string, string>) => Promise<{ statusCode: number; body: unknown }>;
+
+/** A FormPoster over n8n's httpRequest helper (node contexts and credential preAuthentication alike). */
+export function httpFormPoster(helpers: { httpRequest(options: IHttpRequestOptions): Promise<unknown> }): FormPoster {
+	return async (url, form) =>
+		(await helpers.httpRequest({
+			method: 'POST',
+			url,
+			headers: { 'content-type': 'application/x-www-form-urlencoded' },
+			body: new URLSearchParams(form).toString(),
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			json: true,
+		})) as { statusCode: number; body: unknown };
+}
 
 /** A service account token could not be had; `described` says why in plain words. */
 export class ServiceAccountTokenError extends Error {
