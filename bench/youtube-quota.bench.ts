@@ -11,6 +11,7 @@ import { GoogleConnectorOAuth2Api } from '../credentials/GoogleConnectorOAuth2Ap
 import { YouTubeSyncTrigger } from '../nodes/YouTubeSyncTrigger/YouTubeSyncTrigger.node';
 import { startSandbox } from '../test/sandbox';
 import { Poller, harnessLogger } from '../test/helpers/workflow';
+import { seededRandom as prng } from '../test/sandbox/server';
 
 const VIDEOS = 1000;
 const EXISTING_THREADS = 10_000;
@@ -20,16 +21,6 @@ const POLLS = 1440;
 const BASELINE_SAMPLES = 8;
 const GOAL = 1500;
 
-function prng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 

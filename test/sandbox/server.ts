@@ -113,7 +113,8 @@ export function googleError(
 	);
 }
 
-function mulberry32(seed: number) {
+/** A small seeded PRNG (mulberry32): repeatable fault injection and test data. */
+export function seededRandom(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;
@@ -146,7 +147,7 @@ export class GoogleSandbox {
 	port = 0;
 
 	constructor(seed = 42) {
-		this.random = mulberry32(seed);
+		this.random = seededRandom(seed);
 	}
 
 	route(method: string | string[], host: string | RegExp, path: RegExp, handler: Handler): void {

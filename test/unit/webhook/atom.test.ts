@@ -4,6 +4,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { parseXml, XmlError, type XmlElement } from '../../../nodes/shared/webhook/xml';
 import { parseYouTubeNotification } from '../../../nodes/shared/webhook/atom';
 import { uploadAtom, deletedAtom } from '../../sandbox/hub';
+import { seededRandom as prng } from '../../sandbox/server';
 
 const fxp = new XMLParser({
 	ignoreAttributes: false,
@@ -37,16 +38,6 @@ function compare(xml: string) {
 }
 
 // Seeded generator of well-formed documents with escapes, CDATA, comments and namespaces.
-function prng(seed: number) {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 const NAMES = ['entry', 'title', 'yt:videoId', 'link', 'author', 'name', 'a-b', 'c.d', 'x_1'];
 const TEXTS = ['hello', 'Tom &amp; Jerry', '&lt;b&gt;bold&lt;/b&gt;', 'snow &#x2603; man', 'quote &quot;q&quot; &apos;a&apos;', 'é ü 日本', '42', '&#65;&#66;'];
 function randomDoc(r: () => number): string {
