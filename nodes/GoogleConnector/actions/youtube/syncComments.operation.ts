@@ -4,7 +4,7 @@ import { readCursor, syncComments } from '../../../shared/youtube/commentSync';
 import { nextPacificMidnight } from '../../../shared/youtube/quota';
 import { forOperation } from '../operation';
 import { commentReader } from './api';
-import { resolveSource } from './listCommentThreads.operation';
+import { commentSourceProperties, resolveSource } from './commentSource';
 
 export const description: INodeProperties[] = forOperation('youtube', 'syncComments', [
 	{
@@ -14,33 +14,7 @@ export const description: INodeProperties[] = forOperation('youtube', 'syncComme
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Of',
-		name: 'threadsOf',
-		type: 'options',
-		options: [
-			{ name: 'My Channel', value: 'mine' },
-			{ name: 'Channel', value: 'channel' },
-			{ name: 'Video', value: 'video' },
-		],
-		default: 'mine',
-	},
-	{
-		displayName: 'Channel Name or ID',
-		name: 'channelId',
-		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getYouTubeChannels' },
-		default: '',
-		description: 'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		displayOptions: { show: { threadsOf: ['channel'] } },
-	},
-	{
-		displayName: 'Video ID',
-		name: 'videoId',
-		type: 'string',
-		default: '',
-		displayOptions: { show: { threadsOf: ['video'] } },
-	},
+	...commentSourceProperties,
 	{
 		displayName: 'Cursor',
 		name: 'cursor',
