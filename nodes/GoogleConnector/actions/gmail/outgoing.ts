@@ -52,6 +52,12 @@ export const bodyProperties: INodeProperties[] = [
 	},
 ];
 
+/** Reply-To and Sender Name: options of every outgoing message. */
+export const senderOptions: INodeProperties[] = [
+	{ displayName: 'Reply-To', name: 'replyTo', type: 'string', default: '', description: 'Where replies should go, if not to the sender' },
+	{ displayName: 'Sender Name', name: 'senderName', type: 'string', default: '', description: "Display name for From; the alias's own name by default" },
+];
+
 export const attachmentsOption: INodeProperties = {
 	displayName: 'Attachments (Binary Properties)',
 	name: 'attachments',

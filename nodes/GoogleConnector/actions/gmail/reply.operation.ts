@@ -4,7 +4,7 @@ import { headerValue, type GmailHeader } from '../../../shared/gmail/messageBody
 import { buildReplyHeaders, replyRecipients } from '../../../shared/gmail/mime';
 import { addressesFromInput } from '../../../shared/gmail/addresses';
 import { gmailGet } from './common';
-import { attachmentsOption, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
+import { attachmentsOption, senderOptions, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
 
 export const description: INodeProperties[] = forOperation('gmail', 'reply', [
 	{
@@ -34,8 +34,7 @@ export const description: INodeProperties[] = forOperation('gmail', 'reply', [
 			attachmentsOption,
 			{ displayName: 'Additional BCC', name: 'bcc', type: 'string', default: '', description: 'Blind-copy recipients, separated by commas' },
 			{ displayName: 'Additional CC', name: 'cc', type: 'string', default: '', description: 'More copy recipients, separated by commas' },
-			{ displayName: 'Reply-To', name: 'replyTo', type: 'string', default: '', description: 'Where replies should go, if not to the sender' },
-			{ displayName: 'Sender Name', name: 'senderName', type: 'string', default: '', description: "Display name for From; the alias's own name by default" },
+			...senderOptions,
 			{
 				displayName: 'Subject',
 				name: 'subject',

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { attachmentsOption, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
+import { attachmentsOption, senderOptions, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
 
 export const description: INodeProperties[] = forOperation('gmail', 'send', [
 	fromProperty,
@@ -29,8 +29,7 @@ export const description: INodeProperties[] = forOperation('gmail', 'send', [
 			attachmentsOption,
 			{ displayName: 'BCC', name: 'bcc', type: 'string', default: '', description: 'Blind-copy recipients, separated by commas' },
 			{ displayName: 'CC', name: 'cc', type: 'string', default: '', description: 'Copy recipients, separated by commas' },
-			{ displayName: 'Reply-To', name: 'replyTo', type: 'string', default: '', description: 'Where replies should go, if not to the sender' },
-			{ displayName: 'Sender Name', name: 'senderName', type: 'string', default: '', description: "Display name for From; the alias's own name by default" },
+			...senderOptions,
 			{
 				displayName: 'Thread ID',
 				name: 'threadId',
