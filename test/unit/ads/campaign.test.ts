@@ -9,6 +9,7 @@ import {
 	toCampaignMutate,
 	type CampaignOut,
 } from '../../../nodes/shared/ads';
+import { errorOf } from './errorOf';
 
 const valid = {
 	name: 'Winter sale',
@@ -21,16 +22,6 @@ const valid = {
 	networks: { googleSearch: true, searchPartners: false, display: false },
 	euPoliticalAdvertising: false,
 };
-
-function errorOf(fn: () => unknown): AdsValidationError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof AdsValidationError) return e;
-		throw e;
-	}
-	throw new Error('expected a validation error');
-}
 
 describe('parseUnifiedCampaign', () => {
 	it('accepts the unified shape and fills defaults', () => {

@@ -8,16 +8,7 @@ import {
 	parseConversionDateTime,
 	sha256Hex,
 } from '../../../nodes/shared/ads';
-
-function errorOf(fn: () => unknown): AdsValidationError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof AdsValidationError) return e;
-		throw e;
-	}
-	throw new Error('expected a validation error');
-}
+import { errorOf } from './errorOf';
 
 describe('user identifiers (Data Manager formatting guide)', () => {
 	it.each([

@@ -10,16 +10,7 @@ import {
 	flattenRow,
 	fromMetricsRow,
 } from '../../../nodes/shared/ads';
-
-function errorOf(fn: () => unknown): AdsValidationError {
-	try {
-		fn();
-	} catch (e) {
-		if (e instanceof AdsValidationError) return e;
-		throw e;
-	}
-	throw new Error('expected a validation error');
-}
+import { errorOf } from './errorOf';
 
 describe('GAQL builders', () => {
 	it('uses DURING for presets and refuses LAST_90_DAYS with advice', () => {
