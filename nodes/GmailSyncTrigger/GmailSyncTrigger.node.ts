@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
-import { getGmailLabels } from '../GoogleConnector/methods/loadOptions';
+import { getGmailLabels } from '../shared/methods';
 import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
 import { isGmailSyncCursor } from '../shared/gmail/historyCursor';
 import { runGmailSync, sampleRecentMail } from '../shared/gmail/syncEngine';

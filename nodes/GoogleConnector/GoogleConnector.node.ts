@@ -8,8 +8,8 @@ import {
 } from 'n8n-workflow';
 import { router } from './actions/router';
 import { resources } from './actions/resources';
-import { loadOptions } from './methods';
-import { webhookSecretsTest } from '../GoogleConnectorTrigger/credentialTest';
+import { loadOptions } from '../shared/methods';
+import { webhookSecretsTest } from '../shared/webhook/credential';
 import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
 
 const resourceProperty: INodeProperties = {

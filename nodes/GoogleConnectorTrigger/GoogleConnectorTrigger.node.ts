@@ -1,34 +1,7 @@
-import {
-	NodeConnectionTypes,
-	NodeOperationError,
-	type IDataObject,
-	type IHookFunctions,
-	type INodeType,
-	type INodeTypeDescription,
-	type IWebhookFunctions,
-	type IWebhookResponseData,
-} from 'n8n-workflow';
-import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, type PushState } from '../shared/webhook/websub';
-import { asNodeError } from '../shared/transport';
-import { hubRequest } from './hubClient';
-import { webhookSecretsTest } from './credentialTest';
-import { handleWebhook, pushCallback, randomSecret, webhookSecrets, type TriggerState } from './handlers';
-
-function channelIds(ctx: IHookFunctions): string[] {
-	const actions = ctx.getNodeParameter('actions', []) as string[];
-	if (!actions.includes('youtube-webhook')) return [];
-	try {
-		return parseChannelIds(ctx.getNodeParameter('channelIds', ''));
-	} catch (error) {
-		throw new NodeOperationError(ctx.getNode(), (error as Error).message);
-	}
-}
-
-function callbackOf(ctx: IHookFunctions): string {
-	const url = ctx.getNodeWebhookUrl('default');
-	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n did not give this trigger a webhook URL');
-	return pushCallback(url, String(ctx.getNodeParameter('orgId', '') ?? '').trim());
-}
+import { NodeConnectionTypes, type IHookFunctions, type INodeType, type INodeTypeDescription, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import { webhookSecretsTest } from '../shared/webhook/credential';
+import { handleWebhook } from './router';
+import { subscribe, subscriptionsExist, unsubscribeAll } from './subscriptions';
 
 export class GoogleConnectorTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -167,76 +140,13 @@ export class GoogleConnectorTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
-				const state = this.getWorkflowStaticData('node') as TriggerState;
-				return subscriptionsCurrent(state.push as PushState | undefined, channelIds(this), callbackOf(this), Date.now());
+				return await subscriptionsExist.call(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
-				const ids = channelIds(this);
-				const state = this.getWorkflowStaticData('node') as TriggerState;
-				const push = (state.push ?? {}) as PushState;
-				const callback = callbackOf(this);
-				const secrets = await webhookSecrets(this as unknown as IWebhookFunctions);
-				if (ids.length && !secrets.pushKey)
-					throw new NodeOperationError(this.getNode(), 'Set a Push Key in the webhook credential before subscribing YouTube channels to push');
-				const wanted = new Set(ids.map(topicFor));
-				const failures: string[] = [];
-				// Channels no longer configured: unsubscribe.
-				for (const sub of Object.values(push)) {
-					if (wanted.has(sub.topic) && sub.callback === callback) continue;
-					try {
-						await hubRequest(this, { mode: 'unsubscribe', topic: sub.topic, callback: sub.callback || callback, pushKey: secrets.pushKey });
-					} catch (error) {
-						this.logger.warn(`Google Connector Trigger could not unsubscribe ${sub.channelId}: ${(error as Error).message}`);
-					}
-					delete push[sub.topic];
-				}
-				for (const channelId of ids) {
-					const topic = topicFor(channelId);
-					const existing = push[topic];
-					const secret = existing?.secret || secretFor(secrets.pushKey, topic, randomSecret);
-					push[topic] = {
-						channelId,
-						topic,
-						callback,
-						secret,
-						mode: 'subscribe',
-						requestedAt: Date.now(),
-						expiresAt: existing?.callback === callback ? existing.expiresAt : null,
-						verifiedAt: existing?.callback === callback ? existing.verifiedAt : null,
-						leaseSeconds: existing?.leaseSeconds ?? null,
-					};
-					try {
-						await hubRequest(this, { mode: 'subscribe', topic, callback, secret, pushKey: secrets.pushKey });
-					} catch (error) {
-						push[topic].lastError = (error as Error).message;
-						failures.push(channelId);
-						if (failures.length === ids.length) {
-							state.push = push as IDataObject & PushState;
-							throw asNodeError(this.getNode(), error);
-						}
-					}
-				}
-				if (failures.length) this.logger.warn(`Google Connector Trigger could not subscribe ${failures.join(', ')} to YouTube push; the next renewal retries`);
-				state.push = push as IDataObject & PushState;
-				return true;
+				return await subscribe.call(this);
 			},
 			async delete(this: IHookFunctions): Promise<boolean> {
-				const state = this.getWorkflowStaticData('node') as TriggerState;
-				const push = (state.push ?? {}) as PushState;
-				const secrets = await webhookSecrets(this as unknown as IWebhookFunctions);
-				for (const sub of Object.values(push)) {
-					sub.mode = 'unsubscribe';
-					sub.requestedAt = Date.now();
-					try {
-						// n8n 2.41 stops serving this URL before it calls delete(), so the hub's intent check
-						// gets 404 and the hub keeps the subscription until its lease ends (README, Webhooks).
-						await hubRequest(this, { mode: 'unsubscribe', topic: sub.topic, callback: sub.callback, pushKey: secrets.pushKey || undefined });
-					} catch (error) {
-						this.logger.warn(`Google Connector Trigger could not unsubscribe ${sub.channelId} from YouTube push: ${(error as Error).message}`);
-					}
-				}
-				state.push = {};
-				return true;
+				return await unsubscribeAll.call(this);
 			},
 		},
 	};

@@ -8,7 +8,7 @@ import { ADS_HOST, DATAMANAGER_HOST, startSandbox, type Sandbox } from '../sandb
 import { adsSchemas, dataManagerSchemas, unknownFields } from '../sandbox/adsSchemas';
 import { buildAdditionalData, chain, CredentialTypeRegistry, harnessLogger, runWorkflow, startNode, TestCredentialsHelper, type CredentialsMap, type RunWorkflowResult } from '../helpers/workflow';
 import { TestNodeTypes } from '../helpers/node-types';
-import { getAdsConversionActions, getAdsCustomers } from '../../nodes/GoogleConnector/methods/loadOptions';
+import { getAdsConversionActions, getAdsCustomers } from '../../nodes/shared/methods';
 import { DEVELOPER_TOKEN, credentialTypes, findSecrets, oauthCredentials, sandboxSecrets, serviceAccountCredentials } from '../helpers/google';
 
 let sandbox: Sandbox;

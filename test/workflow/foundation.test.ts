@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameter
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 import { googleApiRequest, asNodeError } from '../../nodes/shared/transport';
 import { connectorCredentials, authenticationProperty } from '../../nodes/shared/descriptions';
-import { forgetGoogleCerts } from '../../nodes/shared/auth/googleCerts';
+import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { chain, harnessLogger, runWorkflow, startNode, type CredentialsMap, type RunWorkflowResult } from '../helpers/workflow';
 import { CLIENT_ID, credentialTypes, findSecrets, oauthCredentials, sandboxSecrets, serviceAccountCredentials } from '../helpers/google';

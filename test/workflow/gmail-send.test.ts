@@ -5,7 +5,7 @@ import type { AddressObject, ParsedMail } from 'mailparser';
 import { LoadOptionsContext } from 'n8n-core';
 import { Workflow, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeParameters, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
-import { getGmailSendAs } from '../../nodes/GoogleConnector/methods/loadOptions';
+import { getGmailSendAs } from '../../nodes/shared/methods';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { buildAdditionalData, chain, harnessLogger, runWorkflow, startNode, TestCredentialsHelper, CredentialTypeRegistry, type CredentialsMap } from '../helpers/workflow';
 import { TestNodeTypes } from '../helpers/node-types';

@@ -7,7 +7,7 @@ import { GoogleConnectorTrigger } from '../../nodes/GoogleConnectorTrigger/Googl
 import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebhookApi.credentials';
 import { deriveTopicSecret } from '../../nodes/shared/webhook/signature';
 import { hasSeen, type DedupeBucket } from '../../nodes/shared/webhook/dedupe';
-import { forgetGoogleCerts } from '../../nodes/shared/auth/googleCerts';
+import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { startSandbox, uploadAtom, YT_TOPIC, type Sandbox, type CallbackRequest } from '../sandbox';
 import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, webhookCall, BASE_URL, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';

@@ -1,6 +1,6 @@
 // A bounded "already seen" store kept in the trigger's static data (so it survives restarts and is
 // shared by every webhook process in queue mode). Keys are hashed; the oldest entries are dropped
-// beyond `max`. Pure: works on the plain object it is given.
+// beyond `max`. The bucket functions are pure; Deduper adds the per-process mirror (below).
 import { createHash } from 'node:crypto';
 
 export interface DedupeBucket {
@@ -44,4 +44,46 @@ export function mergeInto(target: DedupeBucket, source: DedupeBucket, max = DEFA
 	const keys = Object.keys(target).sort((a, b) => target[a] - target[b]);
 	for (let i = 0; i < keys.length - max; i++) delete target[keys[i]];
 	return true;
+}
+
+/**
+ * In-memory mirror of the dedupe buckets, per workflow and node. n8n saves a webhook's static data
+ * whole, after each request, from the copy it loaded at the start: two concurrent requests each save
+ * their own copy and the later one wins, dropping the other's record. The mirror catches repeats
+ * that arrive meanwhile in this process and writes lost records back on the next request. (Across
+ * several webhook processes in queue mode, simultaneous repeats can still both pass.)
+ */
+const mirror = new Map<string, DedupeBucket>();
+const MIRROR_LIMIT = 200;
+
+/** The trigger's "already seen" check: named buckets in static data, backed by the process mirror. */
+export class Deduper {
+	constructor(
+		private readonly state: { dedupe?: Record<string, DedupeBucket> },
+		private readonly scope: string,
+		private readonly max: number,
+	) {}
+
+	private buckets(name: string): [DedupeBucket, DedupeBucket] {
+		if (!this.state.dedupe) this.state.dedupe = {};
+		if (!this.state.dedupe[name]) this.state.dedupe[name] = {};
+		const key = `${this.scope}|${name}`;
+		let memory = mirror.get(key);
+		if (!memory) {
+			if (mirror.size >= MIRROR_LIMIT) mirror.delete(mirror.keys().next().value as string);
+			memory = {};
+			mirror.set(key, memory);
+		}
+		mergeInto(this.state.dedupe[name], memory, this.max);
+		return [this.state.dedupe[name], memory];
+	}
+
+	/** True when `key` was seen (in static data or in this process); records it otherwise. */
+	seen(name: string, key: string): boolean {
+		const [stored, memory] = this.buckets(name);
+		const now = Date.now();
+		const inMemory = seenBefore(memory, key, now, this.max);
+		const inStore = seenBefore(stored, key, now, this.max);
+		return inMemory || inStore;
+	}
 }

@@ -85,3 +85,14 @@ export function diffSnapshots(
 	}
 	return { snapshots, store: next };
 }
+
+/** Statistics strings → numbers. */
+export function numericStatistics(stats: Record<string, unknown> | undefined): Record<string, number> {
+	const out: Record<string, number> = {};
+	for (const [k, v] of Object.entries(stats ?? {})) {
+		if (typeof v === 'boolean') continue;
+		const n = Number(v);
+		if (Number.isFinite(n)) out[k] = n;
+	}
+	return out;
+}

@@ -1,6 +1,6 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { IdTokenError, idTokenKeyId, verifyIdToken, type IdTokenClaims } from '../../../shared/auth/idToken';
-import { googleCerts } from '../../../shared/auth/googleCerts';
+import { googleCerts } from '../../../shared/transport/googleCerts';
 import { authMethod, connectionCredentials } from '../../../shared/transport';
 import { forOperation } from '../operation';
 

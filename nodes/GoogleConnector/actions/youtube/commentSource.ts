@@ -1,7 +1,7 @@
 // Which comments an operation reads: the connected channel, a chosen channel or one video.
 import { NodeOperationError, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 import type { CommentSource } from '../../../shared/youtube/commentSync';
-import { getChannels } from './api';
+import { getChannels } from '../../../shared/transport/youtube';
 
 export const commentSourceProperties: INodeProperties[] = [
 	{

@@ -1,6 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { getChannels, numericStatistics, type ChannelLookup } from './api';
+import { getChannels, type ChannelLookup } from '../../../shared/transport/youtube';
+import { numericStatistics } from '../../../shared/youtube/engagement';
 
 export const description: INodeProperties[] = forOperation('youtube', 'getChannel', [
 	{

@@ -1,8 +1,7 @@
 import { type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { replyToInboxMessage, threadToInboxMessage } from '../../../shared/youtube/inbox';
-import type { YtCommentThread, YtListResponse } from '../../../shared/youtube/types';
 import { forOperation } from '../operation';
-import { threadListQuery, youtubeGet } from './api';
+import { listCommentThreads } from '../../../shared/transport/youtube';
 import { commentSourceProperties, resolveSource } from './commentSource';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 
@@ -43,19 +42,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const limit = returnAll ? Infinity : Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const simplify = options.simplify !== false;
-	const threads: YtCommentThread[] = [];
-	let pageToken: string | undefined;
-	do {
-		const maxResults = Math.min(100, limit - threads.length);
-		const page = await youtubeGet<YtListResponse<YtCommentThread>>(
-			this,
-			'commentThreads',
-			threadListQuery(source, pageToken, maxResults, { order: (options.order as string) || 'time' }),
-		);
-		threads.push(...(page.items ?? []));
-		pageToken = page.nextPageToken || undefined;
-	} while (pageToken && threads.length < limit);
-	return threads.slice(0, limit === Infinity ? undefined : limit).map((t) => ({
+	const threads = await listCommentThreads(this, source, limit, (options.order as string) || 'time');
+	return threads.map((t) => ({
 		json: simplify
 			? ({
 					...threadToInboxMessage(t),

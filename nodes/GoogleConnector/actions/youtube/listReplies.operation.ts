@@ -1,8 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { toInboxMessage } from '../../../shared/youtube/inbox';
-import type { YtComment } from '../../../shared/youtube/types';
 import { forOperation } from '../operation';
-import { listRepliesPage } from './api';
+import { listReplies } from '../../../shared/transport/youtube';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const description: INodeProperties[] = forOperation('youtube', 'listReplies', [
@@ -22,14 +21,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!parentId) throw new NodeOperationError(this.getNode(), 'Set the comment ID', { itemIndex });
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : Math.max(1, Number(this.getNodeParameter('limit', itemIndex, 50)));
-	const replies: YtComment[] = [];
-	let pageToken: string | undefined;
-	do {
-		const page = await listRepliesPage(this, parentId, pageToken, Math.min(100, limit - replies.length));
-		replies.push(...(page.items ?? []));
-		pageToken = page.nextPageToken || undefined;
-	} while (pageToken && replies.length < limit);
-	return replies.slice(0, limit === Infinity ? undefined : limit).map((r) => ({
+	const replies = await listReplies(this, parentId, limit);
+	return replies.map((r) => ({
 		json: toInboxMessage(r, { threadId: parentId, parentId }) as unknown as IDataObject,
 		pairedItem: { item: itemIndex },
 	}));

@@ -4,9 +4,9 @@
 // are derived with HMAC-SHA256 from the Push Key of the webhook secrets credential, so selecting
 // the same credential here and on the trigger gives both the same secret, and the trigger accepts
 // the hub's verification of a renewal it did not send itself.
-import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { hubRequest, hubResultJson } from '../../../GoogleConnectorTrigger/hubClient';
-import { webhookSecrets } from '../../../GoogleConnectorTrigger/handlers';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
+import { hubRequest, type HubResult } from '../../../shared/transport/websubHub';
+import { webhookSecrets } from '../../../shared/webhook/credential';
 import { parseChannelIds, secretFor, topicFor, type HubMode } from '../../../shared/webhook/websub';
 import { forOperation } from '../operation';
 
@@ -69,4 +69,8 @@ export async function runPush(ctx: IExecuteFunctions, itemIndex: number, mode: H
 		out.push({ json: hubResultJson(result, channelId, callback), pairedItem: { item: itemIndex } });
 	}
 	return out;
+}
+
+function hubResultJson(r: HubResult, channelId: string, callback: string): IDataObject {
+	return { channelId, topic: r.topic, mode: r.mode, callback, hubStatus: r.statusCode, accepted: r.accepted };
 }

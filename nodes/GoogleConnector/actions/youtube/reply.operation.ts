@@ -1,9 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { googleApiRequest } from '../../../shared/transport';
 import { toInboxMessage } from '../../../shared/youtube/inbox';
-import type { YtComment } from '../../../shared/youtube/types';
 import { forOperation } from '../operation';
-import { YOUTUBE_API } from './api';
+import { insertReply } from '../../../shared/transport/youtube';
 
 export const description: INodeProperties[] = forOperation('youtube', 'reply', [
 	{
@@ -35,13 +33,6 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const text = String(this.getNodeParameter('text', itemIndex, ''));
 	if (!parentId) throw new NodeOperationError(this.getNode(), 'Set the comment ID to reply to', { itemIndex });
 	if (!text.trim()) throw new NodeOperationError(this.getNode(), 'The reply text is empty', { itemIndex });
-	const created = await googleApiRequest.call<IExecuteFunctions, Parameters<typeof googleApiRequest>, Promise<YtComment>>(this, {
-		method: 'POST',
-		url: `${YOUTUBE_API}/comments`,
-		qs: { part: 'snippet' },
-		body: { snippet: { parentId, textOriginal: text } },
-		surface: 'youtubeManage',
-		service: 'YouTube',
-	});
+	const created = await insertReply(this, parentId, text);
 	return [{ json: toInboxMessage(created, { threadId: parentId, parentId }) as unknown as IDataObject, pairedItem: { item: itemIndex } }];
 }

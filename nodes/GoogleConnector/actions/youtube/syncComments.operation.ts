@@ -3,7 +3,7 @@ import { asNodeError } from '../../../shared/transport';
 import { readCursor, syncComments } from '../../../shared/youtube/commentSync';
 import { nextPacificMidnight } from '../../../shared/youtube/quota';
 import { forOperation } from '../operation';
-import { commentReader } from './api';
+import { commentReader } from '../../../shared/transport/youtube';
 import { commentSourceProperties, resolveSource } from './commentSource';
 
 export const description: INodeProperties[] = forOperation('youtube', 'syncComments', [

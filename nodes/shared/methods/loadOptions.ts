@@ -1,6 +1,6 @@
 // Dropdowns loaded from the connected account. Each surface adds its own loader here.
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import { googleApiRequest } from '../../shared/transport';
+import { googleApiRequest } from '../transport';
 
 const GMAIL_API = 'https://gmail.googleapis.com/gmail/v1/users/me';
 

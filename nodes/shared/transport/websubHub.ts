@@ -1,8 +1,7 @@
 // Talks to YouTube's WebSub hub (unauthenticated form POSTs, through the one transport). Used by the
 // trigger's lifecycle and by the Google Connector node's YouTube push operations.
-import type { IDataObject } from 'n8n-workflow';
-import { googleApiRequestFull, type GoogleContext } from '../shared/transport';
-import { HUB_URL, hubForm, type HubMode } from '../shared/webhook/websub';
+import { googleApiRequestFull, type GoogleContext } from './index';
+import { HUB_URL, hubForm, type HubMode } from '../webhook/websub';
 
 export interface HubResult {
 	mode: HubMode;
@@ -31,8 +30,4 @@ export async function hubRequest(
 		secrets: [opts.secret, form['hub.verify_token'], opts.pushKey],
 	});
 	return { mode: opts.mode, topic: opts.topic, statusCode: response.statusCode, accepted: response.statusCode >= 200 && response.statusCode < 300 };
-}
-
-export function hubResultJson(r: HubResult, channelId: string, callback: string): IDataObject {
-	return { channelId, topic: r.topic, mode: r.mode, callback, hubStatus: r.statusCode, accepted: r.accepted };
 }

@@ -1,8 +1,8 @@
 // Google's ID-token signing keys (JWKS), cached as long as Cache-Control allows; refetched once
 // when a token names a key we do not have (Google rotates keys).
-import type { Jwks } from './idToken';
-import { maxAgeSeconds } from './idToken';
-import { googleApiRequestFull, type GoogleContext } from '../transport';
+import type { Jwks } from '../auth/idToken';
+import { maxAgeSeconds } from '../auth/idToken';
+import { googleApiRequestFull, type GoogleContext } from './index';
 
 export const GOOGLE_JWKS_URL = 'https://www.googleapis.com/oauth2/v3/certs';
 

@@ -9,8 +9,8 @@ import {
 	formatCustomerId,
 	idsFromResourceNames,
 	normalizeCustomerId,
-} from '../../shared/ads';
-import { adsRequest, adsSearch, adsSettings } from '../../shared/transport/ads';
+} from '../ads';
+import { adsRequest, adsSearch, adsSettings } from '../transport/ads';
 
 const MAX_NAMED = 25;
 

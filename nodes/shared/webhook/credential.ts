@@ -1,4 +1,26 @@
-import type { ICredentialTestFunctions, ICredentialsDecrypted, IDataObject, INodeCredentialTestResult } from 'n8n-workflow';
+// The "Google Connector Webhook Secrets" credential: reading it (the trigger checks senders with it,
+// the action node derives push secrets from it) and its credential test. One place for both nodes.
+import type { ICredentialTestFunctions, ICredentialsDecrypted, IDataObject, INodeCredentialTestResult, IWebhookFunctions } from 'n8n-workflow';
+
+export const WEBHOOK_CREDENTIAL = 'googleConnectorWebhookApi';
+
+export interface WebhookSecrets {
+	leadFormKey: string;
+	sharedSecret: string;
+	pushKey: string;
+}
+
+/** The secrets, each '' when unset (or when the credential cannot be read: every check then refuses). */
+export async function webhookSecrets(ctx: { getCredentials: IWebhookFunctions['getCredentials'] }): Promise<WebhookSecrets> {
+	let data: IDataObject = {};
+	try {
+		data = (await ctx.getCredentials(WEBHOOK_CREDENTIAL)) as IDataObject;
+	} catch {
+		data = {};
+	}
+	const s = (v: unknown) => (typeof v === 'string' ? v : '');
+	return { leadFormKey: s(data.leadFormKey), sharedSecret: s(data.sharedSecret), pushKey: s(data.pushKey) };
+}
 
 /** Secrets shorter than this are refused by the credential test. */
 export const MIN_SECRET_LENGTH = 16;

@@ -1,10 +1,10 @@
-// YouTube Data API v3 calls through the transport, shared by the YouTube resource and the YouTube
-// sync trigger. Every call here is a list call (1 quota unit) except comments.insert (50).
+// YouTube Data API v3 calls through the one request function, shared by the YouTube resource and the
+// YouTube sync trigger. Every call here is a list call (1 quota unit) except comments.insert (50).
 import type { IDataObject } from 'n8n-workflow';
-import type { Surface } from '../../../shared/auth/scopes';
-import { GoogleApiError, googleApiRequest, type GoogleContext } from '../../../shared/transport';
-import type { CommentReader, CommentSource, YtErrorClass } from '../../../shared/youtube/commentSync';
-import type { YtChannel, YtComment, YtCommentThread, YtListResponse, YtPlaylistItem, YtVideo } from '../../../shared/youtube/types';
+import type { Surface } from '../auth/scopes';
+import { GoogleApiError, googleApiRequest, type GoogleContext } from './index';
+import type { CommentReader, CommentSource, YtErrorClass } from '../youtube/commentSync';
+import type { YtChannel, YtComment, YtCommentThread, YtListResponse, YtPlaylistItem, YtVideo } from '../youtube/types';
 
 export const YOUTUBE_API = 'https://youtube.googleapis.com/youtube/v3';
 
@@ -16,11 +16,6 @@ export async function youtubeGet<T>(ctx: GoogleContext, path: string, qs: IDataO
 		surface,
 		service: 'YouTube',
 	});
-}
-
-/** Google's reason on a transport error (quotaExceeded, commentsDisabled, …). */
-export function youtubeReason(error: unknown): string | undefined {
-	return error instanceof GoogleApiError ? error.google.reason : undefined;
 }
 
 export function classifyYouTubeError(error: unknown): YtErrorClass {
@@ -82,8 +77,38 @@ export function threadListQuery(source: CommentSource, pageToken: string | undef
 	};
 }
 
-export async function listThreadsPage(ctx: GoogleContext, source: CommentSource, pageToken: string | undefined, maxResults: number): Promise<YtListResponse<YtCommentThread>> {
-	return await youtubeGet<YtListResponse<YtCommentThread>>(ctx, 'commentThreads', threadListQuery(source, pageToken, maxResults));
+export async function listThreadsPage(
+	ctx: GoogleContext,
+	source: CommentSource,
+	pageToken: string | undefined,
+	maxResults: number,
+	extra: IDataObject = {},
+): Promise<YtListResponse<YtCommentThread>> {
+	return await youtubeGet<YtListResponse<YtCommentThread>>(ctx, 'commentThreads', threadListQuery(source, pageToken, maxResults, extra));
+}
+
+/** Up to `limit` comment threads of a source (Infinity: all), one page of at most 100 per call. */
+export async function listCommentThreads(ctx: GoogleContext, source: CommentSource, limit: number, order = 'time'): Promise<YtCommentThread[]> {
+	const threads: YtCommentThread[] = [];
+	let pageToken: string | undefined;
+	do {
+		const page = await listThreadsPage(ctx, source, pageToken, Math.min(100, limit - threads.length), { order });
+		threads.push(...(page.items ?? []));
+		pageToken = page.nextPageToken || undefined;
+	} while (pageToken && threads.length < limit);
+	return threads.slice(0, limit === Infinity ? undefined : limit);
+}
+
+/** Up to `limit` replies of a top-level comment (Infinity: all), one page of at most 100 per call. */
+export async function listReplies(ctx: GoogleContext, parentId: string, limit: number): Promise<YtComment[]> {
+	const replies: YtComment[] = [];
+	let pageToken: string | undefined;
+	do {
+		const page = await listRepliesPage(ctx, parentId, pageToken, Math.min(100, limit - replies.length));
+		replies.push(...(page.items ?? []));
+		pageToken = page.nextPageToken || undefined;
+	} while (pageToken && replies.length < limit);
+	return replies.slice(0, limit === Infinity ? undefined : limit);
 }
 
 export async function listRepliesPage(ctx: GoogleContext, parentId: string, pageToken: string | undefined, maxResults = 100): Promise<YtListResponse<YtComment>> {
@@ -124,13 +149,14 @@ export function commentReader(ctx: GoogleContext, hooks: { beforeCall?: (units: 
 	};
 }
 
-/** Statistics strings → numbers. */
-export function numericStatistics(stats: Record<string, unknown> | undefined): Record<string, number> {
-	const out: Record<string, number> = {};
-	for (const [k, v] of Object.entries(stats ?? {})) {
-		if (typeof v === 'boolean') continue;
-		const n = Number(v);
-		if (Number.isFinite(n)) out[k] = n;
-	}
-	return out;
+/** comments.insert: a reply to a top-level comment as the connected channel (50 quota units). */
+export async function insertReply(ctx: GoogleContext, parentId: string, text: string): Promise<YtComment> {
+	return await googleApiRequest.call<GoogleContext, Parameters<typeof googleApiRequest>, Promise<YtComment>>(ctx, {
+		method: 'POST',
+		url: `${YOUTUBE_API}/comments`,
+		qs: { part: 'snippet' },
+		body: { snippet: { parentId, textOriginal: text } },
+		surface: 'youtubeManage',
+		service: 'YouTube',
+	});
 }

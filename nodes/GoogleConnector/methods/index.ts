@@ -1,3 +1,0 @@
-import * as loadOptions from './loadOptions';
-
-export { loadOptions };

@@ -1,0 +1,78 @@
+// What every action handler of the trigger gets: the request as read once by the router, the
+// trigger's state and settings, and how it answers. Nothing here throws for a bad request: a throw
+// would make n8n start an (error) execution, so every refusal is written as a response.
+import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { Deduper, DedupeBucket } from '../shared/webhook/dedupe';
+import type { WebhookSecrets } from '../shared/webhook/credential';
+import type { PushState } from '../shared/webhook/websub';
+
+export const ACTIONS = ['youtube-webhook', 'youtube-verify', 'ads-webhook', 'ads-conversion-callback', 'ads-performance-alert'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** Everything the trigger remembers, in `getWorkflowStaticData('node')` (persisted by n8n). */
+export interface TriggerState extends IDataObject {
+	push?: PushState & IDataObject;
+	dedupe?: Record<string, DedupeBucket> & IDataObject;
+}
+
+/** The "Options" collection of the trigger. */
+export interface TriggerOptions {
+	maxBodyKb?: number;
+	includeRaw?: boolean;
+	headerName?: string;
+	requireGoogleOidc?: boolean;
+	oidcAudience?: string;
+	oidcServiceAccountEmail?: string;
+	dedupeSize?: number;
+}
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+/** Wraps a normalised payload as the event item (action, org, time, verified, data, raw). */
+export type EventOf = (action: Action, data: IDataObject, raw?: unknown) => IDataObject;
+
+export interface Delivery {
+	method: string;
+	query: IDataObject;
+	headers: Headers;
+	raw: Buffer;
+	enabled: string[];
+	orgId: string;
+	options: TriggerOptions;
+	receivedAt: string;
+	state: TriggerState;
+	secrets: WebhookSecrets;
+	dedupe: Deduper;
+	event: EventOf;
+}
+
+export class Reply {
+	constructor(
+		readonly status: number,
+		readonly body: IDataObject | string,
+	) {}
+}
+
+export interface Outcome {
+	reply: Reply;
+	events: IDataObject[];
+}
+
+/** An answer that starts nothing. */
+export function nothing(status: number, body: IDataObject | string): Outcome {
+	return { reply: new Reply(status, body), events: [] };
+}
+
+export function send(ctx: IWebhookFunctions, reply: Reply): void {
+	const res = ctx.getResponseObject();
+	res.status(reply.status);
+	res.setHeader('cache-control', 'no-store');
+	res.setHeader('x-content-type-options', 'nosniff');
+	if (typeof reply.body === 'string') {
+		res.setHeader('content-type', 'text/plain; charset=utf-8');
+		res.send(reply.body);
+	} else {
+		res.setHeader('content-type', 'application/json; charset=utf-8');
+		res.send(JSON.stringify(reply.body));
+	}
+}

@@ -1,0 +1,109 @@
+// The trigger's request handling: route by ?action=, check the org, the method and the size, read the
+// body once, then hand the delivery to the action's handler (actions/) and answer.
+import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import { webhookSecrets } from '../shared/webhook/credential';
+import { DEFAULT_DEDUPE_MAX, Deduper } from '../shared/webhook/dedupe';
+import { PayloadError } from '../shared/webhook/payloads';
+import { safeEqual } from '../shared/webhook/signature';
+import { XmlError } from '../shared/webhook/xml';
+import { conversionCallback } from './actions/conversionCallback';
+import { hubVerification } from './actions/hubVerification';
+import { leadForm } from './actions/leadForm';
+import { performanceAlert } from './actions/performanceAlert';
+import { youtubePush } from './actions/youtubePush';
+import { ACTIONS, Reply, nothing, send, type Action, type Delivery, type Outcome, type TriggerOptions, type TriggerState } from './delivery';
+import { header, queryValue, rawBodyOf } from './request';
+
+const HANDLERS: Record<Action, (this: IWebhookFunctions, delivery: Delivery) => Promise<Outcome>> = {
+	'youtube-verify': hubVerification,
+	'youtube-webhook': youtubePush,
+	'ads-webhook': leadForm,
+	'ads-conversion-callback': conversionCallback,
+	'ads-performance-alert': performanceAlert,
+};
+
+const ALLOWED_METHODS: Record<Action, string[]> = {
+	'youtube-verify': ['GET'],
+	'youtube-webhook': ['POST'],
+	'ads-webhook': ['POST'],
+	'ads-conversion-callback': ['GET', 'POST'],
+	'ads-performance-alert': ['POST'],
+};
+
+export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	let reply: Reply;
+	let events: IDataObject[] = [];
+	try {
+		({ reply, events } = await route.call(this));
+	} catch (error) {
+		// An unexpected failure (e.g. Google's certificates unreachable): answer, start nothing.
+		this.logger.warn(`Google Connector Trigger could not handle a request: ${(error as Error).message}`);
+		reply = new Reply(503, { error: 'The request could not be processed now; try again later' });
+		events = [];
+	}
+	send(this, reply);
+	if (events.length === 0) return { noWebhookResponse: true };
+	const items: INodeExecutionData[] = events.map((json) => ({ json }));
+	return { noWebhookResponse: true, workflowData: [items] };
+}
+
+async function route(this: IWebhookFunctions): Promise<Outcome> {
+	const req = this.getRequestObject();
+	const method = String(req.method ?? 'GET').toUpperCase();
+	const query = (this.getQueryData() ?? {}) as IDataObject;
+	const headers = req.headers as Delivery['headers'];
+	const enabled = this.getNodeParameter('actions', []) as string[];
+	const orgId = String(this.getNodeParameter('orgId', '') ?? '').trim();
+	const options = this.getNodeParameter('settings', {}) as TriggerOptions;
+	const receivedAt = new Date().toISOString();
+
+	const action = queryValue(query, 'action');
+	const isHubVerification = method === 'GET' && queryValue(query, 'hub.mode') !== undefined;
+	const effective: string | undefined = isHubVerification && (action === 'youtube-webhook' || action === 'youtube-verify') ? 'youtube-verify' : action;
+	if (!effective || !(ACTIONS as readonly string[]).includes(effective))
+		return nothing(400, { error: action ? `Unknown action "${action.slice(0, 64)}"` : 'The "action" query parameter is missing', validActions: [...ACTIONS] });
+	if (orgId) {
+		const given = queryValue(query, 'orgid') ?? '';
+		if (!safeEqual(given, orgId)) return nothing(404, { error: 'Unknown organisation' });
+	}
+	const youtubeOn = enabled.includes('youtube-webhook') || enabled.includes('youtube-verify');
+	if (effective === 'youtube-verify' ? !youtubeOn : !enabled.includes(effective))
+		return nothing(404, { error: `The action "${effective}" is not enabled on this trigger` });
+
+	const allowed = ALLOWED_METHODS[effective as Action];
+	if (!allowed.includes(method)) return nothing(405, { error: `${method} is not allowed for ${effective}; use ${allowed.join(' or ')}` });
+
+	const maxBytes = Math.max(1, Number(options.maxBodyKb ?? 256)) * 1024;
+	const declared = Number(header(headers, 'content-length') ?? 0);
+	if (declared > maxBytes) return nothing(413, { error: `The body is larger than ${maxBytes} bytes` });
+	let raw: Buffer;
+	try {
+		raw = await rawBodyOf(req as unknown as Parameters<typeof rawBodyOf>[0]);
+	} catch (error) {
+		const status = (error as { status?: number }).status;
+		return nothing(status === 413 ? 413 : 400, { error: status === 413 ? 'The body is too large' : 'The body could not be read' });
+	}
+	if (raw.length > maxBytes) return nothing(413, { error: `The body is larger than ${maxBytes} bytes` });
+
+	const state = this.getWorkflowStaticData('node') as TriggerState;
+	const secrets = await webhookSecrets(this);
+	const dedupeMax = Math.max(100, Math.min(100_000, Number(options.dedupeSize ?? DEFAULT_DEDUPE_MAX) || DEFAULT_DEDUPE_MAX));
+	const dedupe = new Deduper(state, `${this.getWorkflow().id ?? ''}|${this.getNode().name}`, dedupeMax);
+	const event: Delivery['event'] = (a, data, rawValue) => ({
+		action: a,
+		...(orgId ? { orgId } : {}),
+		receivedAt,
+		verified: true,
+		data,
+		...(options.includeRaw && rawValue !== undefined ? { raw: rawValue as IDataObject } : {}),
+	});
+
+	try {
+		const delivery: Delivery = { method, query, headers, raw, enabled, orgId, options, receivedAt, state, secrets, dedupe, event };
+		return await HANDLERS[effective as Action].call(this, delivery);
+	} catch (error) {
+		if (error instanceof PayloadError || error instanceof XmlError) return nothing(400, { error: error.message });
+		this.logger.warn(`Google Connector Trigger could not handle a ${effective} request: ${(error as Error).message}`);
+		return nothing(503, { error: 'The request could not be processed now; try again later' });
+	}
+}
