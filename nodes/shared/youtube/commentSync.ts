@@ -1,259 +1,20 @@
 // The comment cursor: reads a channel's (or a video's) comment threads newest first and stops at
 // what it has already seen, so a poll with nothing new costs one list page (one quota unit).
-// Replies beyond the few that come with a thread are fetched (comments?parentId) only when the
-// thread's totalReplyCount says there are more. Pure: the API calls are injected.
-import { replyToInboxMessage, threadToInboxMessage, type InboxMessage } from './inbox';
-import type { YtComment, YtCommentThread, YtListResponse } from './types';
+// Pure: the API calls are injected (commentCursor.ts: the shapes; commentThread.ts: one thread).
+import {
+	SyncStop,
+	sourceKey,
+	type CommentCursor,
+	type CommentReader,
+	type CommentSource,
+	type SourceCursor,
+	type SyncOptions,
+	type SyncResult,
+	type SyncedMessage,
+} from './commentCursor';
+import { byPublished, isSeen, maxIso, processThread, topPublished, type ThreadOptions } from './commentThread';
 
-export type CommentSource = { kind: 'channel'; id: string } | { kind: 'video'; id: string };
-
-export function sourceKey(source: CommentSource): string {
-	return `${source.kind}:${source.id}`;
-}
-
-/** What is remembered of one thread (short keys: this lives in workflow static data). */
-export interface ThreadState {
-	/** Top-level comment publishedAt. */
-	p: string;
-	/** totalReplyCount accounted for. */
-	n: number;
-	/** Top-level comment updatedAt (edit detection). */
-	u?: string;
-	/** Newest reply publishedAt accounted for, and the ids of replies published at exactly that time. */
-	rp?: string;
-	rpIds?: string[];
-	/** Reply updatedAt by id (only with edit detection on). */
-	ru?: Record<string, string>;
-}
-
-export interface SourceCursor {
-	/** Newest top-level publishedAt of a completed read (everything at or before it has been seen). */
-	hwm?: string;
-	hwmIds?: string[];
-	/** Newest publishedAt/updatedAt of anything seen: the reply floor for threads adopted later. */
-	mark?: string;
-	primed?: boolean;
-	/** Comments are disabled on this video (last poll). */
-	disabled?: boolean;
-	threads: Record<string, ThreadState>;
-}
-
-export interface CommentCursor {
-	v: 1;
-	sources: Record<string, SourceCursor>;
-}
-
-export type YtErrorClass = 'quota' | 'commentsDisabled' | 'budget' | 'other';
-
-export interface CommentReader {
-	listThreads(source: CommentSource, pageToken: string | undefined, maxResults: number): Promise<YtListResponse<YtCommentThread>>;
-	listReplies(parentId: string, pageToken: string | undefined): Promise<YtListResponse<YtComment>>;
-	/** commentThreads?id=a,b,… (up to 50 ids, one unit): used to recheck older remembered threads. */
-	listThreadsByIds?(ids: string[]): Promise<YtListResponse<YtCommentThread>>;
-	/** How an error thrown by the reader should be treated. */
-	classify(error: unknown): YtErrorClass;
-}
-
-export interface SyncOptions {
-	/** Emit edited comments (updatedAt moved) as messages with `edited: true`. */
-	emitEdits?: boolean;
-	/** Emit replies (default true). */
-	includeReplies?: boolean;
-	/** On the first poll of a source: 'now' records what exists and emits nothing (default); 'all' emits the first page. */
-	firstPoll?: 'now' | 'all';
-	/** commentThreads page size (≤ 100). */
-	pageSize?: number;
-	/** Threads remembered per source after a completed read (newest first). */
-	maxThreadsTracked?: number;
-	/** Pages read per source and poll; a longer backlog continues next poll. */
-	maxPagesPerSource?: number;
-	/**
-	 * Also recheck the remembered threads that were not on the newest page (commentThreads?id=, 50 per
-	 * unit) for new replies. The caller sets it every N polls.
-	 */
-	recheckOlderThreads?: boolean;
-}
-
-export type SyncedMessage = InboxMessage & { edited?: true };
-
-export interface SkippedSource {
-	source: string;
-	reason: 'commentsDisabled';
-	/** First time this source was found disabled (false: it was already so last poll). */
-	newlyDisabled: boolean;
-}
-
-export interface SyncResult {
-	messages: SyncedMessage[];
-	/** Sources whose read completed this poll. */
-	completed: string[];
-	skipped: SkippedSource[];
-	/** Set when the poll stopped early: Google's daily quota or our own unit budget. */
-	stopped?: { reason: 'quota' | 'budget'; source: string; error: unknown };
-}
-
-export class SyncStop extends Error {
-	constructor(
-		readonly reason: 'quota' | 'budget',
-		readonly cause?: unknown,
-	) {
-		super(reason === 'quota' ? 'YouTube quota exhausted' : 'YouTube daily unit budget spent');
-	}
-}
-
-/** Ends a poll because the caller's own unit budget is spent (handled like Google's quotaExceeded). */
-export function stopForBudget(): never {
-	throw new SyncStop('budget');
-}
-
-export function emptyCursor(): CommentCursor {
-	return { v: 1, sources: {} };
-}
-
-/** A cursor from static data or user input (JSON text or object); anything unreadable starts fresh. */
-export function readCursor(value: unknown): CommentCursor {
-	let v = value;
-	if (typeof v === 'string') {
-		if (v.trim() === '') return emptyCursor();
-		try {
-			v = JSON.parse(v);
-		} catch {
-			return emptyCursor();
-		}
-	}
-	const c = v as Partial<CommentCursor> | undefined;
-	if (!c || typeof c !== 'object' || c.v !== 1 || typeof c.sources !== 'object' || c.sources === null) return emptyCursor();
-	return c as CommentCursor;
-}
-
-const maxIso = (a: string | undefined, b: string | undefined): string | undefined => (a === undefined ? b : b === undefined ? a : a >= b ? a : b);
-
-function topPublished(t: YtCommentThread): string {
-	return t.snippet?.topLevelComment?.snippet?.publishedAt ?? '';
-}
-
-function isSeen(cur: SourceCursor, id: string, p: string): boolean {
-	if (cur.threads[id]) return true;
-	if (cur.hwm === undefined) return false;
-	return p < cur.hwm || (p === cur.hwm && (cur.hwmIds ?? []).includes(id));
-}
-
-function newerThan(rp: string | undefined, rpIds: string[] | undefined, reply: YtComment): boolean {
-	const p = reply.snippet?.publishedAt ?? '';
-	if (rp === undefined) return true;
-	return p > rp || (p === rp && !(rpIds ?? []).includes(reply.id));
-}
-
-function replyMark(replies: YtComment[], floor?: string): { rp?: string; rpIds?: string[] } {
-	let rp = floor;
-	for (const r of replies) rp = maxIso(rp, r.snippet?.publishedAt);
-	const rpIds = replies.filter((r) => r.snippet?.publishedAt === rp).map((r) => r.id);
-	return { rp, rpIds: rpIds.length ? rpIds : undefined };
-}
-
-const byPublished = (a: { publishedAt: string }, b: { publishedAt: string }) => (a.publishedAt < b.publishedAt ? -1 : a.publishedAt > b.publishedAt ? 1 : 0);
-
-/** Reads every reply of a comment through comments?parentId (all pages). */
-async function allReplies(reader: CommentReader, parentId: string): Promise<YtComment[]> {
-	const out: YtComment[] = [];
-	let pageToken: string | undefined;
-	do {
-		const page = await reader.listReplies(parentId, pageToken);
-		out.push(...(page.items ?? []));
-		pageToken = page.nextPageToken || undefined;
-	} while (pageToken);
-	return out;
-}
-
-function threadState(t: YtCommentThread, replies: YtComment[], floor: string | undefined, emitEdits: boolean): ThreadState {
-	const top = t.snippet?.topLevelComment?.snippet;
-	const st: ThreadState = { p: top?.publishedAt ?? '', n: t.snippet?.totalReplyCount ?? replies.length, ...replyMark(replies, floor) };
-	if (emitEdits && top?.updatedAt && top.updatedAt !== top.publishedAt) st.u = top.updatedAt;
-	if (emitEdits) {
-		const ru: Record<string, string> = {};
-		for (const r of replies) if (r.snippet?.updatedAt && r.snippet.updatedAt !== r.snippet.publishedAt) ru[r.id] = r.snippet.updatedAt;
-		if (Object.keys(ru).length) st.ru = ru;
-	}
-	if (st.rp === undefined) delete st.rp;
-	if (st.rpIds === undefined) delete st.rpIds;
-	return st;
-}
-
-/**
- * One thread: what to emit and its new state. Nothing is changed until every call for the thread
- * has succeeded, so a quota stop in the middle of a thread leaves it to be processed whole next time.
- */
-async function processThread(
-	reader: CommentReader,
-	cur: SourceCursor,
-	t: YtCommentThread,
-	opts: Required<Pick<SyncOptions, 'emitEdits' | 'includeReplies'>>,
-	/** First poll: remember the thread, emit nothing; replies up to this time count as seen. */
-	adoptFloor: string | undefined,
-	adoptOnly: boolean,
-): Promise<{ messages: SyncedMessage[]; state: ThreadState }> {
-	const included = t.replies?.comments ?? [];
-	const total = t.snippet?.totalReplyCount ?? included.length;
-	const known = cur.threads[t.id];
-	const messages: SyncedMessage[] = [];
-	const top = threadToInboxMessage(t);
-
-	if (!known && (adoptOnly || isSeen(cur, t.id, topPublished(t)))) {
-		// Seen before (first poll, or a thread forgotten after leaving the tracked window): remember
-		// it without emitting; replies newer than the source's mark count as new from now on.
-		return { messages, state: threadState(t, included, adoptOnly ? adoptFloor : cur.mark, opts.emitEdits) };
-	}
-
-	if (!known) {
-		let replies = included;
-		if (opts.includeReplies && total > included.length) replies = await allReplies(reader, t.snippet?.topLevelComment?.id ?? t.id);
-		if (top) messages.push(top);
-		if (opts.includeReplies) messages.push(...replies.map((r) => replyToInboxMessage(r, t)).sort(byPublished));
-		return { messages, state: threadState(t, replies, undefined, opts.emitEdits) };
-	}
-
-	const state: ThreadState = { ...known };
-	if (opts.emitEdits && top) {
-		const u = t.snippet?.topLevelComment?.snippet?.updatedAt;
-		if (u && u !== top.publishedAt && (known.u === undefined || u > known.u)) {
-			messages.push({ ...top, edited: true });
-			state.u = u;
-		}
-	}
-	if (opts.includeReplies) {
-		const newIncluded = included.filter((r) => newerThan(known.rp, known.rpIds, r));
-		let candidates = newIncluded;
-		const expectedNew = total - known.n;
-		if (total > included.length && newIncluded.length < expectedNew) {
-			candidates = (await allReplies(reader, t.snippet?.topLevelComment?.id ?? t.id)).filter((r) => newerThan(known.rp, known.rpIds, r));
-		}
-		messages.push(...candidates.map((r) => replyToInboxMessage(r, t)).sort(byPublished));
-		const mark = replyMark(candidates, known.rp);
-		if (mark.rp !== undefined) {
-			state.rp = mark.rp;
-			const sameAsBefore = mark.rp === known.rp ? (known.rpIds ?? []) : [];
-			const ids = [...new Set([...sameAsBefore, ...(mark.rpIds ?? []), ...candidates.filter((r) => r.snippet?.publishedAt === mark.rp).map((r) => r.id)])];
-			if (ids.length) state.rpIds = ids;
-		}
-		if (opts.emitEdits) {
-			const ru = { ...(known.ru ?? {}) };
-			for (const r of included) {
-				if (candidates.some((c) => c.id === r.id)) {
-					if (r.snippet?.updatedAt && r.snippet.updatedAt !== r.snippet.publishedAt) ru[r.id] = r.snippet.updatedAt;
-					continue;
-				}
-				const u = r.snippet?.updatedAt;
-				if (u && u !== r.snippet?.publishedAt && (ru[r.id] === undefined || u > ru[r.id])) {
-					messages.push({ ...replyToInboxMessage(r, t), edited: true });
-					ru[r.id] = u;
-				}
-			}
-			if (Object.keys(ru).length) state.ru = ru;
-		}
-	}
-	state.n = total;
-	return { messages, state };
-}
+export * from './commentCursor';
 
 function prune(cur: SourceCursor, keep: number): void {
 	const entries = Object.entries(cur.threads);
@@ -340,7 +101,7 @@ async function recheckOlder(
 	reader: CommentReader,
 	cur: SourceCursor,
 	skip: Set<string>,
-	opts: Required<Pick<SyncOptions, 'emitEdits' | 'includeReplies'>>,
+	opts: ThreadOptions,
 	sink: SyncedMessage[],
 ): Promise<void> {
 	const ids = Object.entries(cur.threads)
