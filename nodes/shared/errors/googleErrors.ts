@@ -3,6 +3,7 @@
 import { SURFACE_INFO, surfaceOfScope, type Surface } from '../auth/scopes';
 import { redactSecrets } from './redact';
 import { adsErrorHint, isAdsSetupProblem } from '../ads/errorHints';
+import { policyOfAdsError, type PolicyFinding } from '../ads/policy';
 
 export const RECONNECT_MESSAGE = 'The Google connection has expired or was revoked; reconnect the credential';
 
@@ -23,6 +24,8 @@ export interface GoogleFieldError {
 	message: string;
 	fieldPath?: string;
 	index?: number;
+	/** Google Ads policy finding / violation on this field, exemptible or not. */
+	policy?: PolicyFinding;
 }
 
 export interface DescribedGoogleError {
@@ -69,7 +72,9 @@ export function adsFieldErrors(details: unknown): { errors: GoogleFieldError[]; 
 			const [family, value] = Object.entries(codeObj)[0] ?? ['error', 'UNKNOWN'];
 			const elements = asRecords(asRecord(e.location)?.fieldPathElements);
 			const operationIndex = elements.find((p) => ['operations', 'mutate_operations', 'mutateOperations', 'conversions', 'events'].includes(String(p.fieldName)))?.index;
+			const policy = policyOfAdsError(e);
 			out.push({
+				...(policy ? { policy } : {}),
 				code: `${family}.${String(value)}`,
 				message: String(e.message ?? ''),
 				fieldPath: elements.length
@@ -104,7 +109,9 @@ export function badRequestFieldErrors(details: unknown): GoogleFieldError[] {
 }
 
 export function formatFieldErrors(errors: GoogleFieldError[]): string {
-	return errors.map((e) => `${e.code}: ${e.message}${e.fieldPath ? ` (field ${e.fieldPath})` : ''}`).join('; ');
+	const policy = (p: PolicyFinding) =>
+		` [policy ${p.topics.map((t) => `${t.topic} (${t.type})`).join(', ') || p.policyName || 'finding'}${p.violatingText ? ` on "${p.violatingText}"` : ''}; ${p.exemptible ? 'exemptible' : 'not exemptible'}]`;
+	return errors.map((e) => `${e.code}: ${e.message}${e.fieldPath ? ` (field ${e.fieldPath})` : ''}${e.policy ? policy(e.policy) : ''}`).join('; ');
 }
 
 export function describeGoogleError(status: number, body: unknown, context: { surface?: Surface; service?: string } = {}): DescribedGoogleError {
