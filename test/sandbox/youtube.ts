@@ -3,6 +3,18 @@
 // included and paging, comments?parentId paging, edits (updatedAt), disabled comments (403
 // commentsDisabled), comments.insert (a reply), and the project's daily quota counter, which
 // resets at midnight Pacific (403 quotaExceeded, domain youtube.quota).
+// What Google allows and a lenient fake would hide, each a setting:
+// - moderation: a comment held for review is not listed (moderationStatus=published, the default)
+//   until approved, and then keeps its original publishedAt, so it shows up older than comments
+//   listed before it (commentThreads.list, moderationStatus: heldForReview);
+// - index lag: a comment can become listable a while after its publishedAt (`indexLagMs`, or per
+//   comment), again older than what was already listed;
+// - thread order: Google documents order=time only as "ordered by time"; whether a new reply moves
+//   its thread up is not documented, so `threadOrder` is 'published' (top-level comment time) or
+//   'activity' (newest visible comment in the thread);
+// - quota cost: google-facts.md says 1 unit per list page; the newest commentThreads.list page says
+//   "1 unit in addition to the costs of the specified resource parts" (id 0, snippet 2, replies 2):
+//   `costModel: 'perPart'` charges that (https://developers.google.com/youtube/v3/docs/commentThreads/list).
 // Served on youtube.googleapis.com/youtube/v3 and www.googleapis.com/youtube/v3.
 import type { youtube_v3 } from 'googleapis';
 import { GoogleSandbox, SandboxError, googleError, type SandboxRequest } from './server';
@@ -21,6 +33,20 @@ export const YOUTUBE_COST: Record<string, number> = {
 	'comments.list': 1,
 	'comments.insert': 50,
 };
+
+/** commentThreads.list part costs on the newest reference page (costModel 'perPart'). */
+const PART_COST: Record<string, number> = { id: 0, snippet: 2, replies: 2 };
+
+export interface NewCommentOptions {
+	text?: string;
+	author?: string;
+	authorChannelId?: string;
+	publishedAt?: string;
+	/** Held for review until approve(). */
+	held?: boolean;
+	/** Listable this long after publishedAt (default: indexLagMs). */
+	lagMs?: number;
+}
 
 export interface SbChannel {
 	id: string;
@@ -57,6 +83,10 @@ export interface SbComment {
 	publishedAt: string;
 	updatedAt: string;
 	seq: number;
+	/** Held for review: not listed until approve(). */
+	held?: boolean;
+	/** Sandbox-clock ms from which the comment is listed (index lag). */
+	visibleAt?: number;
 }
 
 export interface SbThread {
@@ -92,7 +122,8 @@ function decodeToken(token: string | null, key: string): number {
 }
 
 function idLike(prefix: string, n: number, length = 22): string {
-	const body = `${prefix}${n.toString(36)}`;
+	// The separator keeps ids unique: without it 'yax' padded and 'ya' padded would be the same id.
+	const body = `${prefix}${n.toString(36)}_`;
 	return body.length >= length ? body : body + 'x'.repeat(length - body.length);
 }
 
@@ -116,12 +147,37 @@ export class YouTubeState {
 	rejectedForQuota = 0;
 	/** Offset added to Date.now() for the sandbox's clock (comment timestamps, the quota day). */
 	clockOffsetMs = 0;
+	/** How long after its publishedAt a new comment becomes listable (index lag), ms. */
+	indexLagMs = 0;
+	/** order=time: by the top-level comment's time, or by the thread's newest visible comment. */
+	threadOrder: 'published' | 'activity' = 'published';
+	/** 'flat': 1 unit per list call (google-facts.md); 'perPart': commentThreads.list costs 1 + 2 per snippet/replies part. */
+	costModel: 'flat' | 'perPart' = 'flat';
 	private seq = 0;
 
 	constructor(readonly oauth: OAuthState) {}
 
 	now(): number {
 		return Date.now() + this.clockOffsetMs;
+	}
+
+	/** Moves the sandbox's clock (timestamps, index lag, the Pacific quota day) forward. */
+	advanceClock(ms: number): void {
+		this.clockOffsetMs += ms;
+	}
+
+	/** Listed with moderationStatus=published (the default): approved and past its index lag. */
+	isVisible(c: SbComment): boolean {
+		return !c.held && (c.visibleAt === undefined || c.visibleAt <= this.now());
+	}
+
+	/** A held comment is published, keeping its original publishedAt. */
+	approve(commentId: string): SbComment {
+		const c = this.comments.get(commentId);
+		if (!c) throw new Error(`no comment ${commentId}`);
+		c.held = false;
+		this.seq++;
+		return c;
 	}
 
 	resetCounters(): void {
@@ -171,7 +227,7 @@ export class YouTubeState {
 		return video;
 	}
 
-	private newComment(videoId: string, opts: { text?: string; author?: string; authorChannelId?: string; publishedAt?: string; parentId?: string }): SbComment {
+	private newComment(videoId: string, opts: NewCommentOptions & { parentId?: string }): SbComment {
 		const video = this.videos.get(videoId);
 		if (!video) throw new Error(`no video ${videoId}`);
 		const n = ++this.seq;
@@ -188,20 +244,23 @@ export class YouTubeState {
 			publishedAt,
 			updatedAt: publishedAt,
 			seq: n,
+			...(opts.held ? { held: true } : {}),
 		};
+		const lag = opts.lagMs ?? this.indexLagMs;
+		if (lag > 0) comment.visibleAt = Date.parse(publishedAt) + lag;
 		this.comments.set(comment.id, comment);
 		return comment;
 	}
 
 	/** A new top-level comment (a new thread) on a video. */
-	addComment(videoId: string, opts: { text?: string; author?: string; authorChannelId?: string; publishedAt?: string } = {}): SbThread {
+	addComment(videoId: string, opts: NewCommentOptions = {}): SbThread {
 		const top = this.newComment(videoId, opts);
 		const thread: SbThread = { id: top.id, videoId, channelId: top.channelId, top, replies: [] };
 		this.threads.set(thread.id, thread);
 		return thread;
 	}
 
-	addReply(threadId: string, opts: { text?: string; author?: string; authorChannelId?: string; publishedAt?: string } = {}): SbComment {
+	addReply(threadId: string, opts: NewCommentOptions = {}): SbComment {
 		const thread = this.threads.get(threadId);
 		if (!thread) throw new Error(`no thread ${threadId}`);
 		const reply = this.newComment(thread.videoId, { ...opts, parentId: thread.id });
@@ -226,8 +285,20 @@ export class YouTubeState {
 
 	private sorted?: { size: number; seq: number; list: SbThread[] };
 
-	/** Threads newest first (order=time): by top-level publishedAt, then by creation. */
+	/** The time order=time sorts a thread by (see threadOrder). */
+	private activityOf(t: SbThread): string {
+		let at = t.top.publishedAt;
+		for (const r of t.replies) if (r.publishedAt > at && this.isVisible(r)) at = r.publishedAt;
+		return at;
+	}
+
+	/** Threads newest first (order=time), then by creation; see threadOrder. */
 	threadsInTimeOrder(filter: (t: SbThread) => boolean): SbThread[] {
+		if (this.threadOrder === 'activity') {
+			const keyed = [...this.threads.values()].filter(filter).map((t) => ({ t, at: this.activityOf(t) }));
+			keyed.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.t.top.seq - a.t.top.seq));
+			return keyed.map((k) => k.t);
+		}
 		// Sorted once per change of the thread set (benchmarks hold tens of thousands of threads).
 		if (!this.sorted || this.sorted.size !== this.threads.size || this.sorted.seq !== this.seq) {
 			const list = [...this.threads.values()].sort((a, b) =>
@@ -240,19 +311,19 @@ export class YouTubeState {
 
 	commentCount(videoId: string): number {
 		let n = 0;
-		for (const t of this.threads.values()) if (t.videoId === videoId) n += 1 + t.replies.length;
+		for (const t of this.threads.values()) if (t.videoId === videoId && this.isVisible(t.top)) n += 1 + t.replies.filter((r) => this.isVisible(r)).length;
 		return n;
 	}
 
 	/** Authorises a call and charges the daily quota (throws Google's errors). */
-	begin(req: SandboxRequest, method: string, scopes: string[]) {
+	begin(req: SandboxRequest, method: string, scopes: string[], parts?: string[]) {
 		const token = this.oauth.authorize(req, scopes);
 		const today = pacificDate(this.now());
 		if (today !== this.quotaDay) {
 			this.quotaDay = today;
 			this.usedToday = 0;
 		}
-		const cost = YOUTUBE_COST[method] ?? 1;
+		const cost = this.costModel === 'perPart' && parts ? 1 + parts.reduce((sum, p) => sum + (PART_COST[p] ?? 0), 0) : (YOUTUBE_COST[method] ?? 1);
 		if (this.dailyQuota > 0 && this.usedToday + cost > this.dailyQuota) {
 			this.rejectedForQuota++;
 			throw googleError(
@@ -294,7 +365,7 @@ export class YouTubeState {
 	}
 
 	private threadResource(t: SbThread, withReplies: boolean, textFormat: string | null): youtube_v3.Schema$CommentThread {
-		const chronological = [...t.replies].sort((a, b) => a.seq - b.seq);
+		const chronological = t.replies.filter((r) => this.isVisible(r)).sort((a, b) => a.seq - b.seq);
 		const subset = this.includedRepliesOrder === 'oldest' ? chronological.slice(0, this.includedReplies) : chronological.slice(-this.includedReplies);
 		return {
 			kind: 'youtube#commentThread',
@@ -305,7 +376,7 @@ export class YouTubeState {
 				videoId: t.videoId,
 				topLevelComment: this.commentResource(t.top, textFormat),
 				canReply: true,
-				totalReplyCount: t.replies.length,
+				totalReplyCount: chronological.length,
 				isPublic: true,
 			},
 			...(withReplies && subset.length ? { replies: { comments: subset.map((r) => this.commentResource(r, textFormat)) } } : {}),
@@ -416,10 +487,16 @@ export class YouTubeState {
 		});
 
 		sandbox.route('GET', hosts, new RegExp(`${base}/commentThreads$`), (req) => {
-			this.begin(req, 'commentThreads.list', YOUTUBE_READ_SCOPES);
 			const q = req.query;
 			const parts = (q.get('part') ?? '').split(',');
+			this.begin(req, 'commentThreads.list', YOUTUBE_READ_SCOPES, parts);
 			const order = q.get('order') ?? 'time';
+			// published (default): threads whose top-level comment is listable; heldForReview: threads
+			// with the top-level comment or a reply awaiting review (the owner's moderation queue).
+			const moderation = q.get('moderationStatus') ?? 'published';
+			if (moderation !== 'published' && moderation !== 'heldForReview')
+				throw googleError(400, `Invalid value for moderationStatus: ${moderation}`, 'invalidParameter', { domain: 'youtube.parameter' });
+			const listed = (t: SbThread) => (moderation === 'published' ? this.isVisible(t.top) : t.top.held === true || t.replies.some((r) => r.held === true));
 			let list: SbThread[];
 			let key: string;
 			if (q.get('videoId')) {
@@ -428,17 +505,17 @@ export class YouTubeState {
 					throw googleError(404, 'The video identified by the <code><a href="/youtube/v3/docs/commentThreads/list#videoId">videoId</a></code> parameter could not be found.', 'videoNotFound', { domain: 'youtube.commentThread' });
 				if (video.commentsDisabled)
 					throw googleError(403, 'The video identified by the <code><a href="/youtube/v3/docs/commentThreads/list#videoId">videoId</a></code> parameter has disabled comments.', 'commentsDisabled', { domain: 'youtube.commentThread' });
-				list = this.threadsInTimeOrder((t) => t.videoId === video.id);
+				list = this.threadsInTimeOrder((t) => t.videoId === video.id && listed(t));
 				key = `v:${video.id}`;
 			} else if (q.get('allThreadsRelatedToChannelId')) {
 				const channelId = q.get('allThreadsRelatedToChannelId')!;
 				if (!this.channels.has(channelId))
 					throw googleError(404, 'The channel could not be found.', 'channelNotFound', { domain: 'youtube.commentThread' });
-				list = this.threadsInTimeOrder((t) => t.channelId === channelId && !this.videos.get(t.videoId)?.commentsDisabled);
+				list = this.threadsInTimeOrder((t) => t.channelId === channelId && !this.videos.get(t.videoId)?.commentsDisabled && listed(t));
 				key = `c:${channelId}`;
 			} else if (q.get('id')) {
 				const ids = new Set(q.get('id')!.split(','));
-				list = this.threadsInTimeOrder((t) => ids.has(t.id));
+				list = this.threadsInTimeOrder((t) => ids.has(t.id) && this.isVisible(t.top));
 				key = `i:${q.get('id')}`;
 			} else throw googleError(400, 'No filter selected. Expected one of: allThreadsRelatedToChannelId, videoId, id', 'missingRequiredParameter', { domain: 'youtube.parameter' });
 			if (order === 'relevance') list = [...list].sort((a, b) => b.replies.length - a.replies.length);
@@ -447,7 +524,7 @@ export class YouTubeState {
 				if (q.get('id')!.split(',').length > 50) throw googleError(400, 'Too many ids', 'invalidParameter', { domain: 'youtube.parameter' });
 				return { status: 200, body: { kind: 'youtube#commentThreadListResponse', pageInfo: { totalResults: list.length, resultsPerPage: list.length }, items: list.map((t) => this.threadResource(t, parts.includes('replies'), q.get('textFormat'))) } };
 			}
-			const page = this.page(req, list, `${key}:${order}`, { max: 100, def: 20 });
+			const page = this.page(req, list, `${key}:${order}:${moderation}`, { max: 100, def: 20 });
 			return {
 				status: 200,
 				body: {
@@ -464,7 +541,7 @@ export class YouTubeState {
 			if (q.get('parentId')) {
 				const thread = this.threads.get(q.get('parentId')!);
 				if (!thread) throw googleError(404, 'The comment identified by the <code>parentId</code> parameter could not be found.', 'parentCommentNotFound', { domain: 'youtube.comment' });
-				const replies = [...thread.replies].sort((a, b) => a.seq - b.seq);
+				const replies = thread.replies.filter((r) => this.isVisible(r)).sort((a, b) => a.seq - b.seq);
 				const page = this.page(req, replies, `p:${thread.id}`, { max: 100, def: 20 });
 				return { status: 200, body: { kind: 'youtube#commentListResponse', ...page, items: page.items.map((c) => this.commentResource(c, q.get('textFormat'))) } };
 			}
