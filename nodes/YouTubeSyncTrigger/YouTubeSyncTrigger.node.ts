@@ -1,12 +1,11 @@
 import {
-	NodeConnectionTypes,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { getYouTubeChannels } from '../shared/methods';
-import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
+import { authenticationProperty, pollingTriggerBase } from '../shared/descriptions';
 import { runPoll } from './poll';
 
 export class YouTubeSyncTrigger implements INodeType {
@@ -14,15 +13,10 @@ export class YouTubeSyncTrigger implements INodeType {
 		displayName: 'YouTube Sync Trigger',
 		name: 'youTubeSyncTrigger',
 		icon: { light: 'file:youtube.svg', dark: 'file:youtube.dark.svg' },
-		group: ['trigger'],
-		version: 1,
+		...pollingTriggerBase,
 		subtitle: '={{$parameter["event"] === "engagement" ? "YouTube engagement snapshots" : "YouTube comments → inbox"}}',
 		description: 'New YouTube comments and replies become CRM inbox messages, exactly once, within the daily quota; optional engagement snapshots',
 		defaults: { name: 'YouTube Sync Trigger' },
-		polling: true,
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: connectorCredentials,
 		properties: [
 			authenticationProperty,
 			{

@@ -1,5 +1,5 @@
 // Editor properties every Google Connector node shares: how it authenticates.
-import type { INodeCredentialDescription, INodeProperties } from 'n8n-workflow';
+import { NodeConnectionTypes, type INodeCredentialDescription, type INodeProperties, type INodeTypeDescription } from 'n8n-workflow';
 
 export const authenticationProperty: INodeProperties = {
 	displayName: 'Authentication',
@@ -16,6 +16,16 @@ export const connectorCredentials: INodeCredentialDescription[] = [
 	{ name: 'googleConnectorOAuth2Api', required: true, displayOptions: { show: { authentication: ['oAuth2'] } } },
 	{ name: 'googleConnectorServiceAccountApi', required: true, displayOptions: { show: { authentication: ['serviceAccount'] } } },
 ];
+
+/** What every polling trigger of the package declares alike (its own properties follow authenticationProperty). */
+export const pollingTriggerBase: Pick<INodeTypeDescription, 'group' | 'version' | 'polling' | 'inputs' | 'outputs' | 'credentials'> = {
+	group: ['trigger'],
+	version: 1,
+	polling: true,
+	inputs: [],
+	outputs: [NodeConnectionTypes.Main],
+	credentials: connectorCredentials,
+};
 
 /** "Return All" and "Limit", for every list operation. */
 export const returnAllOrLimit: INodeProperties[] = [

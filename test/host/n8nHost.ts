@@ -9,6 +9,7 @@ import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSandbox, type Sandbox } from '../sandbox';
 
 export interface HostPaths {
 	dir: string;
@@ -437,6 +438,11 @@ export class N8nHost {
 	}
 
 	/** Runs a read query on n8n's SQLite database (with Node 24 and n8n's own sqlite3), concurrently with n8n. */
+	/** The executions of one workflow, oldest first, from n8n's database. */
+	async executionsOf(workflowId: string): Promise<Array<{ id: number; status: string }>> {
+		return (await this.sql('SELECT id, status FROM execution_entity WHERE workflowId = ? ORDER BY id', [workflowId])) as Array<{ id: number; status: string }>;
+	}
+
 	sql(query: string, params: unknown[] = []): Promise<any[]> {
 		const script = `
 const sqlite3 = require(${JSON.stringify(join(this.host.dir, 'n8n', 'node_modules', 'sqlite3'))});
@@ -523,6 +529,25 @@ db.all(process.argv[2], JSON.parse(process.argv[3]), (e, rows) => {
 		this.takeCookie(res);
 		if (!this.cookie) throw new Error('login gave no n8n-auth cookie');
 	}
+}
+
+/** A test file's usual start: the sandbox, then one n8n that reaches it (with its owner set up when asked). */
+export async function startHostWithSandbox(opts: { owner?: boolean } = {}): Promise<{ sandbox: Sandbox; n8n: N8nHost }> {
+	const sandbox = await startSandbox();
+	try {
+		const n8n = await N8nHost.start({ env: sandbox.server.childEnv() });
+		if (opts.owner) await n8n.setupOwner();
+		return { sandbox, n8n };
+	} catch (error) {
+		await sandbox.close();
+		throw error;
+	}
+}
+
+/** The matching end (either may be missing when the start failed). */
+export async function stopHostWithSandbox(host: { sandbox?: Sandbox; n8n?: N8nHost }): Promise<void> {
+	await host.n8n?.dispose();
+	await host.sandbox?.close();
 }
 
 /** `n8n execute --rawOutput` prints the run data as JSON after some log lines; find that JSON. */

@@ -2,8 +2,8 @@
 // community package), YouTube's hub played by the sandbox and reaching n8n over plain HTTP on
 // localhost, Google Ads senders played by this test. Executions are counted in n8n's database.
 import { createHmac } from 'node:crypto';
-import { startSandbox, uploadAtom, YT_TOPIC, type Sandbox } from '../sandbox';
-import { N8nHost, HOST_SETUP_TIMEOUT, http, type HttpResult } from './n8nHost';
+import { uploadAtom, YT_TOPIC, type Sandbox } from '../sandbox';
+import { HOST_SETUP_TIMEOUT, http, startHostWithSandbox, stopHostWithSandbox, type HttpResult, type N8nHost } from './n8nHost';
 
 const TRIGGER = 'n8n-nodes-google-connector.googleConnectorTrigger';
 const SECRETS = { leadFormKey: 'host-lead-form-key-7f3a9c', sharedSecret: 'host-shared-secret-4b8e2d6f1a9c', pushKey: 'host-push-key-9d2f7a4c1e8b6a3f' };
@@ -78,9 +78,7 @@ const lead = (id: string, key = SECRETS.leadFormKey) =>
 	});
 
 beforeAll(async () => {
-	sandbox = await startSandbox();
-	n8n = await N8nHost.start({ env: sandbox.server.childEnv() });
-	await n8n.setupOwner();
+	({ sandbox, n8n } = await startHostWithSandbox({ owner: true }));
 	await n8n.importCredential([{ ...CRED, type: 'googleConnectorWebhookApi', data: SECRETS }]);
 	await n8n.importWorkflow([workflow()]);
 	base = `${n8n.baseUrl}/webhook/${WEBHOOK_ID}/google`;
@@ -89,10 +87,7 @@ beforeAll(async () => {
 	await sandbox.hub.settled();
 }, HOST_SETUP_TIMEOUT);
 
-afterAll(async () => {
-	await n8n?.dispose();
-	await sandbox?.close();
-});
+afterAll(() => stopHostWithSandbox({ sandbox, n8n }));
 
 test('activation: the trigger subscribed both channels; the hub verified them over HTTP; a foreign topic and an unasked mode get 404', async () => {
 	const forms = sandbox.server.seen('pubsubhubbub.appspot.com', '/subscribe', 'POST').map((r) => new URLSearchParams(r.body));

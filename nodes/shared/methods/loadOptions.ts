@@ -1,6 +1,7 @@
 // Dropdowns loaded from the connected account. Each surface adds its own loader here.
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 import { googleApiRequest } from '../transport';
+import { getChannels } from '../transport/youtube';
 
 const GMAIL_API = 'https://gmail.googleapis.com/gmail/v1/users/me';
 
@@ -44,14 +45,8 @@ export async function getGmailSendAs(this: ILoadOptionsFunctions): Promise<INode
 
 /** YouTube channels: the connected account's own channel(s) (channels?mine=true, 1 quota unit). */
 export async function getYouTubeChannels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const response = await (googleApiRequest<{ items?: Array<{ id: string; snippet?: { title?: string; customUrl?: string } }> }>).call(this, {
-		method: 'GET',
-		url: 'https://youtube.googleapis.com/youtube/v3/channels',
-		qs: { part: 'snippet', mine: true, maxResults: 50 },
-		surface: 'youtubeRead',
-		service: 'YouTube',
-	});
-	return (response.items ?? []).map((c) => ({
+	const channels = await getChannels(this, { by: 'mine' }, 'snippet', 50);
+	return channels.map((c) => ({
 		name: c.snippet?.title ? `${c.snippet.title}${c.snippet.customUrl ? ` (${c.snippet.customUrl})` : ''}` : c.id,
 		value: c.id,
 	}));

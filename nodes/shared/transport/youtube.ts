@@ -27,11 +27,12 @@ export function classifyYouTubeError(error: unknown): YtErrorClass {
 
 export type ChannelLookup = { by: 'mine' } | { by: 'id'; id: string } | { by: 'handle'; handle: string };
 
-export async function getChannels(ctx: GoogleContext, lookup: ChannelLookup, parts = 'snippet,statistics,contentDetails'): Promise<YtChannel[]> {
+export async function getChannels(ctx: GoogleContext, lookup: ChannelLookup, parts = 'snippet,statistics,contentDetails', maxResults?: number): Promise<YtChannel[]> {
 	const qs: IDataObject = { part: parts };
 	if (lookup.by === 'mine') qs.mine = true;
 	else if (lookup.by === 'id') qs.id = lookup.id;
 	else qs.forHandle = lookup.handle.startsWith('@') ? lookup.handle : `@${lookup.handle}`;
+	if (maxResults) qs.maxResults = maxResults;
 	const response = await youtubeGet<YtListResponse<YtChannel>>(ctx, 'channels', qs);
 	return response.items ?? [];
 }
