@@ -285,3 +285,28 @@ export class HubState {
 		return rec;
 	}
 }
+
+/**
+ * The costliest Atom document for a namespace-scoped parser that fits in `maxBytes` and inside the
+ * trigger's parser limits (depth 64, 64 attributes, 10,000 elements): a chain of elements each
+ * declaring 63 new prefixes (about 3,900 in scope at the bottom), then as many leaves as fit, each
+ * declaring one more. A parser that copies the scope per declaring element does ~4,000 copies per leaf.
+ */
+export function namespaceFloodAtom(maxBytes = 256 * 1024): string {
+	const head = '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">';
+	const depth = 62;
+	let open = '';
+	let close = '';
+	for (let d = 0; d < depth; d++) {
+		let decls = '';
+		for (let i = 0; i < 63; i++) decls += ` xmlns:n${d}_${i}="u"`;
+		open += `<n${d}_0:e${decls}>`;
+		close = `</n${d}_0:e>${close}`;
+	}
+	const tail = `${close}</feed>`;
+	const room = maxBytes - head.length - open.length - tail.length;
+	const leaves = Math.max(1, Math.min(10_000 - depth - 1, Math.floor(room / 16)));
+	// Leaves as long as the room allows (the element cap binds first on big documents).
+	const uri = 'u'.repeat(Math.max(1, Math.floor(room / leaves) - 15));
+	return `${head}${open}${`<b xmlns:z="${uri}"/>`.repeat(leaves)}${tail}`;
+}

@@ -35,6 +35,10 @@ export interface XmlLimits {
 
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 const NAME = /^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/;
+// Sticky (matched at lastIndex): no substring is cut per tag or attribute.
+const TAG_NAME = /[^\s/>]{1,256}/y;
+const ATTRIBUTE = /([^\s=/>]+)\s*=\s*("([^"<]{0,65536})"|'([^'<]{0,65536})')/y;
+const isSpace = (c: number) => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 const XML_NS = 'http://www.w3.org/XML/1998/namespace';
 
 function decodeEntities(text: string): string {
@@ -61,21 +65,37 @@ export function parseXml(input: string, limits: XmlLimits = {}): XmlElement {
 	const xml = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
 	if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) throw new XmlError('doctype', 'DOCTYPE and ENTITY declarations are refused');
 
-	type Frame = { el: XmlElement; scope: Record<string, string> };
+	// Namespace scope: one stack of URIs per prefix ('' = default namespace), pushed by the element that
+	// declares it and popped when that element closes. Lookup and declaration cost O(1) each, however
+	// many prefixes are in scope (copying the scope per element made a namespace flood quadratic).
+	type Frame = { el: XmlElement; declared: string[] };
 	const stack: Frame[] = [];
+	const bindings = new Map<string, string[]>();
+	const bind = (prefix: string, uri: string) => {
+		const list = bindings.get(prefix);
+		if (list) list.push(uri);
+		else bindings.set(prefix, [uri]);
+	};
+	const unbind = (declared: string[]) => {
+		for (const prefix of declared) bindings.get(prefix)!.pop();
+	};
+	const lookup = (prefix: string): string | undefined => {
+		const list = bindings.get(prefix);
+		return list && list.length ? list[list.length - 1] : undefined;
+	};
 	let root: XmlElement | undefined;
 	let count = 0;
 	let i = 0;
 	const n = xml.length;
 
-	const resolve = (qname: string, scope: Record<string, string>, isAttr: boolean): { ns: string; local: string } => {
+	const resolve = (qname: string, isAttr: boolean): { ns: string; local: string } => {
 		const colon = qname.indexOf(':');
-		if (colon < 0) return { ns: isAttr ? '' : (scope[''] ?? ''), local: qname };
+		if (colon < 0) return { ns: isAttr ? '' : (lookup('') ?? ''), local: qname };
 		const prefix = qname.slice(0, colon);
 		const local = qname.slice(colon + 1);
 		if (prefix === 'xml') return { ns: XML_NS, local };
 		if (prefix === 'xmlns') return { ns: 'http://www.w3.org/2000/xmlns/', local };
-		const ns = scope[prefix];
+		const ns = lookup(prefix);
 		if (ns === undefined) throw new XmlError('malformed', `Undeclared namespace prefix "${prefix}"`);
 		return { ns, local };
 	};
@@ -125,19 +145,21 @@ export function parseXml(input: string, limits: XmlLimits = {}): XmlElement {
 			const name = xml.slice(lt + 2, end).trim();
 			const top = stack.pop();
 			if (!top || top.el.name !== name) throw new XmlError('malformed', `End tag </${name}> does not match the open element`);
+			unbind(top.declared);
 			i = end + 1;
 			continue;
 		}
 		// Start tag: name, attributes, optional "/".
 		let j = lt + 1;
-		const nameMatch = /^[^\s/>]+/.exec(xml.slice(j, j + 256));
+		TAG_NAME.lastIndex = j;
+		const nameMatch = TAG_NAME.exec(xml);
 		if (!nameMatch || !NAME.test(nameMatch[0])) throw new XmlError('malformed', 'Invalid element name');
 		const name = nameMatch[0];
 		j += name.length;
 		const rawAttrs: Array<[string, string]> = [];
 		let selfClosing = false;
 		for (;;) {
-			while (j < n && /\s/.test(xml[j])) j++;
+			while (j < n && isSpace(xml.charCodeAt(j))) j++;
 			if (j >= n) throw new XmlError('malformed', `Unterminated start tag <${name}>`);
 			if (xml[j] === '>') {
 				j++;
@@ -148,7 +170,8 @@ export function parseXml(input: string, limits: XmlLimits = {}): XmlElement {
 				j += 2;
 				break;
 			}
-			const attrMatch = /^([^\s=/>]+)\s*=\s*("([^"<]*)"|'([^'<]*)')/.exec(xml.slice(j, j + 65_536));
+			ATTRIBUTE.lastIndex = j;
+			const attrMatch = ATTRIBUTE.exec(xml);
 			if (!attrMatch || !NAME.test(attrMatch[1])) throw new XmlError('malformed', `Invalid attribute in <${name}>`);
 			if (rawAttrs.some(([k]) => k === attrMatch[1])) throw new XmlError('malformed', `Duplicate attribute "${attrMatch[1]}"`);
 			rawAttrs.push([attrMatch[1], decodeEntities(attrMatch[3] ?? attrMatch[4] ?? '')]);
@@ -158,21 +181,22 @@ export function parseXml(input: string, limits: XmlLimits = {}): XmlElement {
 		if (++count > maxElements) throw new XmlError('limit', 'Too many elements');
 		if (stack.length >= maxDepth) throw new XmlError('limit', 'Elements nested too deeply');
 		if (root && stack.length === 0) throw new XmlError('malformed', 'More than one root element');
-		const parentScope = stack.length ? stack[stack.length - 1].scope : {};
-		let scope = parentScope;
+		const declared: string[] = [];
 		for (const [k, v] of rawAttrs) {
 			if (k === 'xmlns' || k.startsWith('xmlns:')) {
-				if (scope === parentScope) scope = { ...parentScope };
-				scope[k === 'xmlns' ? '' : k.slice(6)] = v;
+				const prefix = k === 'xmlns' ? '' : k.slice(6);
+				bind(prefix, v);
+				declared.push(prefix);
 			}
 		}
-		const { ns, local } = resolve(name, scope, false);
+		const { ns, local } = resolve(name, false);
 		const attrs: Record<string, string> = {};
 		for (const [k, v] of rawAttrs) attrs[k] = v;
 		const el: XmlElement = { name, local, ns, attrs, children: [], text: '' };
 		if (stack.length) stack[stack.length - 1].el.children.push(el);
 		else root = el;
-		if (!selfClosing) stack.push({ el, scope });
+		if (selfClosing) unbind(declared);
+		else stack.push({ el, declared });
 		i = j;
 	}
 	if (stack.length) throw new XmlError('malformed', `Element <${stack[stack.length - 1].el.name}> is not closed`);
