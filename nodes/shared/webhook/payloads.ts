@@ -1,5 +1,6 @@
 // Normalises the Google Ads webhook payloads into the webhook event's `data` (README: Contracts).
 // Pure: no n8n imports. Each function throws PayloadError (→ 400) for a payload it cannot use.
+import { createHash } from 'node:crypto';
 
 export class PayloadError extends Error {}
 
@@ -148,10 +149,15 @@ export function normaliseConversion(input: unknown, receivedAt: string): Convers
 	return out;
 }
 
-/** What makes two conversion callbacks "the same": the order id, else click id + action + time. */
-export function conversionKey(c: ConversionData): string {
-	if (c.orderId) return `order|${c.conversionAction ?? ''}|${c.orderId}`;
-	return `click|${c.gclid ?? ''}|${c.gbraid ?? ''}|${c.wbraid ?? ''}|${c.conversionAction ?? ''}|${c.occurredAt}`;
+/**
+ * What makes two conversion callbacks "the same" (the event's `dedupeKey`, after the action): the
+ * order id, else the click id + conversion action + the conversion time the sender gave (none when
+ * it gave none: `occurredAt` is then the arrival time, which a redelivery does not share).
+ */
+export function conversionKey(c: ConversionData, receivedAt: string): string {
+	if (c.orderId) return `order:${c.conversionAction ?? ''}:${c.orderId}`;
+	const [kind, id] = c.gclid ? ['gclid', c.gclid] : c.gbraid ? ['gbraid', c.gbraid] : ['wbraid', c.wbraid ?? ''];
+	return `click:${kind}:${id}:${c.conversionAction ?? ''}:${c.occurredAt === receivedAt ? '' : c.occurredAt}`;
 }
 
 // ------------------------------------------------------------------ performance alert
@@ -167,6 +173,8 @@ export interface PerformanceAlertData {
 	severity: string | null;
 	message: string | null;
 	occurredAt: string;
+	/** The period the alert is about, as the sender wrote it (`window`, `time_window`, `period`, `window_start`). */
+	window: string | null;
 	details: Obj;
 }
 
@@ -193,13 +201,19 @@ export function normalisePerformanceAlert(body: unknown, receivedAt: string): Pe
 		severity: str(body.severity)?.toLowerCase() ?? null,
 		message: str(pick(body, 'message', 'description')) ?? null,
 		occurredAt,
+		window: str(pick(body, 'window', 'time_window', 'timeWindow', 'period', 'window_start', 'windowStart')) ?? null,
 		details: body,
 	};
 }
 
-export function alertKey(a: PerformanceAlertData): string {
-	if (a.alertId) return `alert|${a.alertId}`;
-	return `alert|${a.customerId ?? ''}|${a.campaignId ?? ''}|${a.metric ?? ''}|${a.value ?? ''}|${a.occurredAt}`;
+/**
+ * What makes two alerts "the same": the alert id + its window (else the time the sender gave); without
+ * an id, the Pub/Sub messageId a redelivery repeats; else the payload itself (a digest of its JSON).
+ */
+export function alertKey(a: PerformanceAlertData, receivedAt: string, messageId?: string): string {
+	if (a.alertId) return `${a.alertId}:${a.window ?? (a.occurredAt === receivedAt ? '' : a.occurredAt)}`;
+	if (messageId) return `pubsub:${messageId}`;
+	return `body:${createHash('sha256').update(JSON.stringify(a.details)).digest('base64url').slice(0, 22)}`;
 }
 
 // ------------------------------------------------------------------ bodies

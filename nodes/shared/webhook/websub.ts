@@ -90,14 +90,20 @@ export function secretFor(pushKey: string | undefined, topic: string, random: ()
 	return pushKey ? deriveTopicSecret(pushKey, topic) : random();
 }
 
+/** Whether the last request for this subscription has not been confirmed by the hub (yet, or ever). */
+export function unconfirmed(sub: PushSubscription): boolean {
+	return sub.verifiedAt === null || sub.verifiedAt < sub.requestedAt;
+}
+
 /**
- * Whether a subscription should be renewed now: less than a day left (or no confirmed lease), and no
- * request still waiting for the hub's verification from the last hour.
+ * Whether a subscription should be renewed now: less than a day of lease left, or the last request
+ * never confirmed. Never within an hour of the last request, whatever the hub (or a forger) answered
+ * meanwhile, so renewals stay bounded at one request per channel an hour.
  */
 export function needsRenewal(sub: PushSubscription, nowMs: number): boolean {
 	if (sub.mode !== 'subscribe') return false;
-	const inFlight = nowMs - sub.requestedAt < RENEW_RETRY_SECONDS * 1000 && (sub.verifiedAt === null || sub.verifiedAt < sub.requestedAt);
-	if (inFlight) return false;
+	if (nowMs - sub.requestedAt < RENEW_RETRY_SECONDS * 1000) return false;
+	if (unconfirmed(sub)) return true;
 	return expiryOf(sub) - nowMs < RENEW_BEFORE_SECONDS * 1000;
 }
 
@@ -118,6 +124,8 @@ export function subscriptionsCurrent(state: PushState | undefined, channelIds: s
 		const sub = state[topic];
 		if (!sub || sub.mode !== 'subscribe' || sub.callback !== callback) return false;
 		if (expiryOf(sub) - nowMs < RENEW_BEFORE_SECONDS * 1000) return false;
+		// Asked more than an hour ago and never confirmed: the hub may hold nothing; ask again.
+		if (unconfirmed(sub) && nowMs - sub.requestedAt > RENEW_RETRY_SECONDS * 1000) return false;
 	}
 	return Object.values(state).every((s) => s.mode !== 'subscribe' || wanted.has(s.topic));
 }

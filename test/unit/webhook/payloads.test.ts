@@ -88,13 +88,17 @@ describe('conversion callback normalisation', () => {
 	])('refuses %s', (_n, input) => {
 		expect(() => normaliseConversion(input, at)).toThrow(PayloadError);
 	});
-	test('repeat keys: order id wins, else click + action + time', () => {
+	test('repeat keys: order id wins, else click + action + the given time (none when not given, never the arrival time)', () => {
 		const a = normaliseConversion({ gclid: 'abcd', order_id: 'X', conversion_time: '2026-01-01T00:00:00Z' }, at);
 		const b = normaliseConversion({ gclid: 'efgh', order_id: 'X', conversion_time: '2026-01-02T00:00:00Z' }, at);
-		expect(conversionKey(a)).toBe(conversionKey(b));
+		expect(conversionKey(a, at)).toBe(conversionKey(b, at));
 		const c = normaliseConversion({ gclid: 'abcd', conversion_time: '2026-01-01T00:00:00Z' }, at);
 		const d = normaliseConversion({ gclid: 'abcd', conversion_time: '2026-01-01T00:00:01Z' }, at);
-		expect(conversionKey(c)).not.toBe(conversionKey(d));
+		expect(conversionKey(c, at)).not.toBe(conversionKey(d, at));
+		const later = '2026-12-01T10:10:00.000Z';
+		const e = normaliseConversion({ wbraid: 'WB-1', conversion_action: '9' }, at);
+		const f = normaliseConversion({ wbraid: 'WB-1', conversion_action: '9' }, later);
+		expect([conversionKey(e, at), conversionKey(f, later)]).toEqual(['click:wbraid:WB-1:9:', 'click:wbraid:WB-1:9:']);
 	});
 	test('times', () => {
 		expect(toIsoTime('2026-11-25 14:30:00+0100')).toBe('2026-11-25T13:30:00.000Z');
@@ -108,7 +112,13 @@ describe('performance alert normalisation', () => {
 	test('fields and key', () => {
 		const a = normalisePerformanceAlert({ alert_id: 'A1', customer_id: '123-456-7890', campaign_id: 5, metric: 'cost_per_conversion', value: '12.5', threshold: 10, severity: 'HIGH', message: 'CPA above target', timestamp: '2026-11-25T10:00:00Z' }, 'now');
 		expect(a).toMatchObject({ alertId: 'A1', customerId: '1234567890', campaignId: '5', metric: 'cost_per_conversion', value: 12.5, threshold: 10, severity: 'high', occurredAt: '2026-11-25T10:00:00.000Z' });
-		expect(alertKey(a)).toBe('alert|A1');
+		expect(alertKey(a, 'now')).toBe('A1:2026-11-25T10:00:00.000Z');
+		const w = normalisePerformanceAlert({ alert_id: 'A1', window: '2026-11-25T09:00Z/2026-11-25T10:00Z' }, 'now');
+		expect(alertKey(w, 'now', 'msg-1')).toBe('A1:2026-11-25T09:00Z/2026-11-25T10:00Z');
+		const noId = normalisePerformanceAlert({ metric: 'ctr' }, 'now');
+		expect(alertKey(noId, 'now', 'msg-1')).toBe('pubsub:msg-1');
+		expect(alertKey(noId, 'now')).toBe(alertKey(normalisePerformanceAlert({ metric: 'ctr' }, 'later'), 'later'));
+		expect(alertKey(noId, 'now')).not.toBe(alertKey(normalisePerformanceAlert({ metric: 'cpa' }, 'now'), 'now'));
 	});
 	test('refuses a non-object', () => {
 		expect(() => normalisePerformanceAlert('x', 'now')).toThrow(PayloadError);
@@ -177,24 +187,30 @@ describe('WebSub bookkeeping', () => {
 		expect(parseChannelIds(`${CH}, https://www.youtube.com/channel/${CH} ; UCbbbbbbbbbbbbbbbbbbbbbb`)).toEqual([CH, 'UCbbbbbbbbbbbbbbbbbbbbbb']);
 		expect(() => parseChannelIds('not-a-channel')).toThrow();
 	});
-	test('renew when less than a day is left, not while a request waits for verification', () => {
+	test('renew when less than a day is left or the last request was never confirmed; never twice within an hour', () => {
 		const now = 10 * day;
 		expect(needsRenewal(sub({ verifiedAt: 1, requestedAt: 0, expiresAt: now + 2 * day }), now)).toBe(false);
 		expect(needsRenewal(sub({ verifiedAt: 1, requestedAt: 0, expiresAt: now + day / 2 }), now)).toBe(true);
 		expect(needsRenewal(sub({ verifiedAt: now - 10 * 60_000, requestedAt: now - 5 * 60_000, expiresAt: now + day / 2 }), now)).toBe(false);
-		// Never confirmed (or the confirmation was lost): the hub's default lease from the request is assumed.
-		expect(needsRenewal(sub({ verifiedAt: null, requestedAt: now - 2 * 3_600_000, expiresAt: null }), now)).toBe(false);
-		expect(needsRenewal(sub({ verifiedAt: null, requestedAt: now - 4.5 * day, expiresAt: null }), now)).toBe(true);
+		// A 1 s lease confirmed a minute ago: still not renewed before the hour is up.
+		expect(needsRenewal(sub({ verifiedAt: now - 59_000, requestedAt: now - 60_000, expiresAt: now - 58_000 }), now)).toBe(false);
+		expect(needsRenewal(sub({ verifiedAt: now - 59_000, requestedAt: now - 3_601_000, expiresAt: now - 58_000 }), now)).toBe(true);
+		// Never confirmed (or the confirmation was lost): asked again after an hour.
+		expect(needsRenewal(sub({ verifiedAt: null, requestedAt: now - 30 * 60_000, expiresAt: null }), now)).toBe(false);
+		expect(needsRenewal(sub({ verifiedAt: null, requestedAt: now - 2 * 3_600_000, expiresAt: null }), now)).toBe(true);
 		expect(needsRenewal(sub({ mode: 'unsubscribe', expiresAt: now }), now)).toBe(false);
 	});
 	test('subscriptions are current only for the same channels, callback and a live lease', () => {
 		const cb = sub({}).callback;
-		const state = { [topicFor(CH)]: sub({ expiresAt: 5 * day }) };
+		const state = { [topicFor(CH)]: sub({ expiresAt: 5 * day, verifiedAt: 1 }) };
 		expect(subscriptionsCurrent(state, [CH], cb, day)).toBe(true);
 		expect(subscriptionsCurrent(state, [CH], `${cb}&orgid=x`, day)).toBe(false);
 		expect(subscriptionsCurrent(state, [CH, 'UCbbbbbbbbbbbbbbbbbbbbbb'], cb, day)).toBe(false);
 		expect(subscriptionsCurrent(state, [], cb, day)).toBe(false);
 		expect(subscriptionsCurrent(state, [CH], cb, 4.5 * day)).toBe(false);
+		const unconfirmedState = { [topicFor(CH)]: sub({ verifiedAt: null, requestedAt: 0, expiresAt: null }) };
+		expect(subscriptionsCurrent(unconfirmedState, [CH], cb, 30 * 60_000)).toBe(true);
+		expect(subscriptionsCurrent(unconfirmedState, [CH], cb, 2 * 3_600_000)).toBe(false);
 	});
 	test('hub form and challenge', () => {
 		const f = hubForm({ mode: 'subscribe', topic: topicFor(CH), callback: 'http://cb', secret: 's', pushKey: 'k', nowSeconds: 100 });
