@@ -28,8 +28,17 @@ export interface TriggerOptions {
 
 export type Headers = Record<string, string | string[] | undefined>;
 
-/** Wraps a normalised payload as the event item (action, org, time, verified, data, raw). */
-export type EventOf = (action: Action, data: IDataObject, raw?: unknown) => IDataObject;
+/**
+ * Wraps a normalised payload as the event item (action, org, time, verified, dedupeKey, data, raw).
+ * `key` is the event's natural identity within its action (README: Contracts); the item carries
+ * `dedupeKey` = `<action>:<key>`, the same for a redelivery and different for another event.
+ */
+export type EventOf = (action: Action, key: string, data: IDataObject, raw?: unknown) => IDataObject;
+
+/** The `dedupeKey` an event of `action` with natural key `key` carries. */
+export function dedupeKeyOf(action: Action, key: string): string {
+	return `${action}:${key}`;
+}
 
 export interface Delivery {
 	method: string;

@@ -11,7 +11,7 @@ import { hubVerification } from './actions/hubVerification';
 import { leadForm } from './actions/leadForm';
 import { performanceAlert } from './actions/performanceAlert';
 import { youtubePush } from './actions/youtubePush';
-import { ACTIONS, Reply, nothing, send, type Action, type Delivery, type Outcome, type TriggerOptions, type TriggerState } from './delivery';
+import { ACTIONS, Reply, dedupeKeyOf, nothing, send, type Action, type Delivery, type Outcome, type TriggerOptions, type TriggerState } from './delivery';
 import { header, queryValue, rawBodyOf } from './request';
 
 const HANDLERS: Record<Action, (this: IWebhookFunctions, delivery: Delivery) => Promise<Outcome>> = {
@@ -89,11 +89,12 @@ async function route(this: IWebhookFunctions): Promise<Outcome> {
 	const secrets = await webhookSecrets(this);
 	const dedupeMax = Math.max(100, Math.min(100_000, Number(options.dedupeSize ?? DEFAULT_DEDUPE_MAX) || DEFAULT_DEDUPE_MAX));
 	const dedupe = new Deduper(state, `${this.getWorkflow().id ?? ''}|${this.getNode().name}`, dedupeMax);
-	const event: Delivery['event'] = (a, data, rawValue) => ({
+	const event: Delivery['event'] = (a, key, data, rawValue) => ({
 		action: a,
 		...(orgId ? { orgId } : {}),
 		receivedAt,
 		verified: true,
+		dedupeKey: dedupeKeyOf(a, key),
 		data,
 		...(options.includeRaw && rawValue !== undefined ? { raw: rawValue as IDataObject } : {}),
 	});

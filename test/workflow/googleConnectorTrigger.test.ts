@@ -388,8 +388,8 @@ describe('Google Ads actions', () => {
 		expect([again.responseStatus, runs(again)]).toEqual([200, 0]);
 		// Whichever save won, both records are in static data after the next request.
 		const d = s.dedupe as Record<string, DedupeBucket>;
-		expect(hasSeen(d.leads, '111|C-1')).toBe(true);
-		expect(hasSeen(d.alerts, 'alert|C-A1')).toBe(true);
+		expect(hasSeen(d.leads, 'ads-webhook:111:C-1')).toBe(true);
+		expect(hasSeen(d.alerts, 'ads-performance-alert:C-A1:')).toBe(true);
 		expect(JSON.stringify(d)).not.toContain('C-1');
 	});
 

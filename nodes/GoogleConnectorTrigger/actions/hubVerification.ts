@@ -58,7 +58,7 @@ export async function hubVerification(this: IWebhookFunctions, delivery: Deliver
 		if (state.push && state.push[topic]) delete state.push[topic];
 		data = { mode, topic, channelId: channelIdFromTopic(topic) };
 	}
-	const events = enabled.includes('youtube-verify') ? [event('youtube-verify', data)] : [];
+	const events = enabled.includes('youtube-verify') ? [event('youtube-verify', `${mode}:${channelIdFromTopic(topic)}:${now}`, data)] : [];
 	await renewIfDue.call(this, state, secrets);
 	return { reply: new Reply(200, challenge), events };
 }

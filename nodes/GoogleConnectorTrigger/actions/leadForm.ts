@@ -2,7 +2,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { normaliseLead } from '../../shared/webhook/payloads';
 import { safeEqual } from '../../shared/webhook/signature';
-import { Reply, nothing, type Delivery, type Outcome } from '../delivery';
+import { Reply, dedupeKeyOf, nothing, type Delivery, type Outcome } from '../delivery';
 import { objectBody, omit } from '../request';
 
 export async function leadForm(this: IWebhookFunctions, delivery: Delivery): Promise<Outcome> {
@@ -14,6 +14,7 @@ export async function leadForm(this: IWebhookFunctions, delivery: Delivery): Pro
 		return nothing(401, { error: 'google_key is missing or wrong' });
 	}
 	const lead = normaliseLead(body);
-	if (dedupe.seen('leads', `${lead.formId ?? ''}|${lead.leadId}`)) return nothing(200, { received: true, duplicate: true });
-	return { reply: new Reply(200, { received: true }), events: [event('ads-webhook', lead as unknown as IDataObject, omit(body, ['google_key']))] };
+	const key = `${lead.formId ?? ''}:${lead.leadId}`;
+	if (dedupe.seen('leads', dedupeKeyOf('ads-webhook', key))) return nothing(200, { received: true, duplicate: true });
+	return { reply: new Reply(200, { received: true }), events: [event('ads-webhook', key, lead as unknown as IDataObject, omit(body, ['google_key']))] };
 }

@@ -1,7 +1,7 @@
 // Ads performance alert: POST JSON (or a Pub/Sub push) from a checked sender.
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { alertKey, normalisePerformanceAlert, parseJsonObject } from '../../shared/webhook/payloads';
-import { Reply, nothing, type Delivery, type Outcome } from '../delivery';
+import { Reply, dedupeKeyOf, nothing, type Delivery, type Outcome } from '../delivery';
 import { bodyText, unwrapPubSub } from '../request';
 import { checkSender } from '../senderCheck';
 
@@ -9,8 +9,9 @@ export async function performanceAlert(this: IWebhookFunctions, delivery: Delive
 	const { raw, receivedAt, dedupe, event } = delivery;
 	const refused = await checkSender.call(this, delivery);
 	if (refused) return nothing(401, { error: refused });
-	const input = unwrapPubSub(parseJsonObject(bodyText(raw)) as IDataObject).payload;
+	const { payload: input, messageId } = unwrapPubSub(parseJsonObject(bodyText(raw)) as IDataObject);
 	const alert = normalisePerformanceAlert(input, receivedAt);
-	if (dedupe.seen('alerts', alertKey(alert))) return nothing(200, { received: true, duplicate: true });
-	return { reply: new Reply(200, { received: true }), events: [event('ads-performance-alert', alert as unknown as IDataObject, input)] };
+	const key = alertKey(alert, receivedAt, messageId);
+	if (dedupe.seen('alerts', dedupeKeyOf('ads-performance-alert', key))) return nothing(200, { received: true, duplicate: true });
+	return { reply: new Reply(200, { received: true }), events: [event('ads-performance-alert', key, alert as unknown as IDataObject, input)] };
 }

@@ -4,7 +4,7 @@ import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { channelIdFromTopic, parseYouTubeNotification } from '../../shared/webhook/atom';
 import { hubSignatureValid } from '../../shared/webhook/signature';
 import { secretFor, type PushState } from '../../shared/webhook/websub';
-import { Reply, type Delivery, type Outcome } from '../delivery';
+import { Reply, dedupeKeyOf, type Delivery, type Outcome } from '../delivery';
 import { bodyText } from '../request';
 import { configuredTopics, randomSecret, renewIfDue } from '../renewal';
 
@@ -32,12 +32,13 @@ export async function youtubePush(this: IWebhookFunctions, delivery: Delivery): 
 	const events: IDataObject[] = [];
 	for (const e of entries) {
 		if (e.channelId && e.channelId !== channelId) continue; // signed for another channel's topic
-		if (dedupe.seen('youtube', `${e.videoId}|${e.updatedAt ?? ''}|${e.deleted}`)) continue;
+		const key = `${e.videoId}:${e.updatedAt ?? ''}${e.deleted ? ':deleted' : ''}`;
+		if (dedupe.seen('youtube', dedupeKeyOf('youtube-webhook', key))) continue;
 		const firstTime = !dedupe.seen('videos', e.videoId);
 		const kind = e.deleted ? 'deleted' : firstTime ? 'upload' : 'update';
 		const data: IDataObject = { videoId: e.videoId, channelId: e.channelId || channelId, title: e.title, link: e.link, publishedAt: e.publishedAt, updatedAt: e.updatedAt, deleted: e.deleted, kind };
 		if (e.author) data.author = e.author;
-		events.push(event('youtube-webhook', data, bodyText(raw)));
+		events.push(event('youtube-webhook', key, data, bodyText(raw)));
 	}
 	await renewIfDue.call(this, state, secrets);
 	return { reply: new Reply(events.length ? 200 : 202, events.length ? 'ok' : 'ignored'), events };
