@@ -6,7 +6,8 @@ import type {
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
-import { connectionSettingsProperties, surfaceToggleProperties } from './commonProperties';
+import { adsAndScopeProperties, connectionSettingsProperties, surfaceToggleProperties } from './commonProperties';
+import { redactSecrets } from '../nodes/shared/errors/redact';
 import { ServiceAccountTokenError, httpFormPoster, mintServiceAccountToken } from '../nodes/shared/transport/serviceAccount';
 
 // Nodes mint their tokens through the transport (RS256 JWT signed with node:crypto, cached in memory
@@ -19,7 +20,7 @@ export class GoogleConnectorServiceAccountApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/GoogleConnector/google.svg', dark: 'file:../nodes/GoogleConnector/google.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-google-connector/n8n-nodes-google-connector#service-accounts';
+	documentationUrl = 'https://github.com/n8n-nodes-google-connector/n8n-nodes-google-connector#5-service-accounts-google-workspace';
 
 	properties: INodeProperties[] = [
 		{
@@ -69,7 +70,8 @@ export class GoogleConnectorServiceAccountApi implements ICredentialType {
 			placeholder: 'rep@your-domain.com',
 			description: 'The Workspace user to act as (domain-wide delegation). Needed for Gmail.',
 		},
-		...surfaceToggleProperties,
+		...surfaceToggleProperties('serviceAccount'),
+		...adsAndScopeProperties,
 		...connectionSettingsProperties,
 		{
 			displayName: 'Access Token',
@@ -86,7 +88,9 @@ export class GoogleConnectorServiceAccountApi implements ICredentialType {
 			return { accessToken: await mintServiceAccountToken(httpFormPoster(this.helpers), credentials, { force: true }) };
 		} catch (error) {
 			const described = error instanceof ServiceAccountTokenError ? error.described : undefined;
-			problem = described ? [described.message, described.description].filter(Boolean).join('. ') : 'Could not reach Google to mint a token';
+			problem = described
+				? [described.message, described.description].filter(Boolean).join('. ')
+				: `Could not mint a service account token: ${redactSecrets(String((error as Error)?.message ?? error), [String(credentials.privateKey ?? ''), String(credentials.serviceAccountKey ?? '')])}`;
 		}
 		throw new Error(problem);
 	}

@@ -12,7 +12,7 @@ export class GoogleConnectorWebhookApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../nodes/GoogleConnector/google.svg', dark: 'file:../nodes/GoogleConnector/google.dark.svg' };
 
-	documentationUrl = 'https://github.com/n8n-nodes-google-connector/n8n-nodes-google-connector#webhooks';
+	documentationUrl = 'https://github.com/n8n-nodes-google-connector/n8n-nodes-google-connector#webhooks-google-connector-trigger';
 
 	properties: INodeProperties[] = [
 		{

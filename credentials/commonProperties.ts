@@ -12,16 +12,37 @@ const surfaceHints: Record<string, string> = {
 	youtubeManage: 'Reply to comments. Scope: youtube.force-ssl.',
 };
 
-export const surfaceToggleProperties: INodeProperties[] = [
-	...SURFACES.map(
-		(surface): INodeProperties => ({
-			displayName: SURFACE_INFO[surface].label,
-			name: surface,
-			type: 'boolean',
-			default: surface === 'identity',
-			description: surfaceHints[surface],
-		}),
-	),
+const shortScope = (scope: string) => scope.replace('https://www.googleapis.com/auth/', '');
+
+/**
+ * The surface switches under a heading that lists the scopes each asks Google for (a description
+ * shows only on hover). A service account has no "Sign in with Google": its Identity is the profile
+ * of the user it acts as.
+ */
+export function surfaceToggleProperties(kind: 'oauth2' | 'serviceAccount'): INodeProperties[] {
+	const label = (surface: (typeof SURFACES)[number]) =>
+		surface === 'identity' && kind === 'serviceAccount' ? 'Identity (Profile of the Impersonated User)' : SURFACE_INFO[surface].label;
+	const list = SURFACES.map((surface) => `<b>${label(surface)}</b>: ${SURFACE_INFO[surface].scopes.map(shortScope).join(', ')}`).join('<br>');
+	return [
+		{
+			displayName: `<b>Surfaces</b>: switch on what this connection may do. Each switch asks Google for these scopes:<br>${list}`,
+			name: 'surfacesNotice',
+			type: 'notice',
+			default: '',
+		},
+		...SURFACES.map(
+			(surface): INodeProperties => ({
+				displayName: label(surface),
+				name: surface,
+				type: 'boolean',
+				default: surface === 'identity',
+				description: kind === 'serviceAccount' && surface === 'identity' ? 'Who the service account acts as (the impersonated user). Scopes: openid, email, profile.' : surfaceHints[surface],
+			}),
+		),
+	];
+}
+
+export const adsAndScopeProperties: INodeProperties[] = [
 	{
 		displayName: 'Extra Scopes',
 		name: 'extraScopes',

@@ -4,8 +4,8 @@
 // n8n 2.41.0 on Node 24 at http://localhost:5678 with embedded SQLite and N8N_USER_FOLDER=.n8n-local/.
 //
 //   npm start                      n8n against the real Google
-//   npm start -- --sandbox         also start the local Google sandbox and point n8n at it; a connected
-//                                  "Google (sandbox)" credential is imported so you can play without Google
+//   npm start -- --sandbox         also start the local Google sandbox with a demo account and point n8n
+//                                  at it; connected credentials and every example are imported, wired
 //   npm start -- --port 5680       another port (never 5679: n8n's task broker)
 //   npm start -- --no-build        install the last packed tarball / current dist without building
 //
@@ -46,38 +46,44 @@ function registerTs() {
 	};
 }
 
-const ALL_SCOPES = [
-	'openid',
-	'https://www.googleapis.com/auth/userinfo.email',
-	'https://www.googleapis.com/auth/userinfo.profile',
-	'https://www.googleapis.com/auth/gmail.send',
-	'https://www.googleapis.com/auth/gmail.readonly',
-	'https://www.googleapis.com/auth/adwords',
-	'https://www.googleapis.com/auth/datamanager',
-	'https://www.googleapis.com/auth/youtube.readonly',
-	'https://www.googleapis.com/auth/youtube.force-ssl',
-];
+/** `n8n <command> --input=<file>` for the demo's credentials or workflows (plain data, encrypted on import). */
+function importInto(host, userFolder, env, command, json) {
+	const file = path.join(userFolder, `demo-${command.replace(':', '-')}.json`);
+	fs.writeFileSync(file, JSON.stringify(json));
+	const r = spawnSync(host.node, [host.n8nBin, command, `--input=${file}`], { cwd: userFolder, env, encoding: 'utf8' });
+	fs.rmSync(file, { force: true });
+	if (r.status !== 0) throw new Error(`n8n ${command} failed:\n${r.stdout}\n${r.stderr}`);
+}
 
-function sandboxCredential(sandbox) {
-	const grant = sandbox.oauth.issueGrant({ scopes: ALL_SCOPES });
-	return {
-		id: 'googleSandboxCred01',
-		name: 'Google (sandbox)',
-		type: 'googleConnectorOAuth2Api',
-		data: {
-			clientId: 'sandbox-client.apps.googleusercontent.com',
-			clientSecret: 'GOCSPX-sandbox-client-secret',
-			identity: true,
-			gmailSend: true,
-			gmailRead: true,
-			ads: true,
-			adsConversions: true,
-			youtubeRead: true,
-			youtubeManage: true,
-			developerToken: 'sandbox-developer-token',
-			oauthTokenData: grant,
-		},
-	};
+/**
+ * The sandbox demo: a seeded Google account (test/sandbox/demo.ts), its credentials and every example
+ * wired to them (test/sandbox/demoImport.ts), and a stand-in CRM for the examples' HTTP calls.
+ */
+async function startDemo(host, userFolder, extra) {
+	registerTs();
+	const { startSandbox } = require(path.join(ROOT, 'test', 'sandbox'));
+	const { seedDemo } = require(path.join(ROOT, 'test', 'sandbox', 'demo'));
+	const demoImport = require(path.join(ROOT, 'test', 'sandbox', 'demoImport'));
+	const sandbox = await startSandbox({ port: Number(process.env.GOOGLE_SANDBOX_PORT) || 0 });
+	const demo = seedDemo(sandbox);
+	const crm = await demoImport.startDemoCrm(Number(process.env.DEMO_CRM_PORT) || 0);
+	Object.assign(extra, sandbox.server.childEnv());
+	log(`Google sandbox on https://127.0.0.1:${sandbox.port} (n8n reaches it at Google's host names); demo CRM on ${crm.url}`);
+	fs.mkdirSync(userFolder, { recursive: true });
+	const env = n8nEnv(host, userFolder, extra);
+	try {
+		// A connected credential, so nodes work without a consent round trip in a browser (the browser
+		// cannot reach the sandbox at accounts.google.com; n8n's server can).
+		importInto(host, userFolder, env, 'import:credentials', demoImport.demoCredentials(sandbox, demo));
+		importInto(host, userFolder, env, 'import:workflow', demoImport.demoWorkflows(demo, { crmUrl: crm.url, baseUrl: extra.WEBHOOK_URL }));
+		const r = spawnSync(host.node, [host.n8nBin, 'publish:workflow', `--id=${demoImport.DEMO_TRIGGER_WORKFLOW_ID}`], { cwd: userFolder, env, encoding: 'utf8' });
+		if (r.status !== 0) log(`could not publish the demo trigger workflow:\n${r.stdout}\n${r.stderr}`);
+		log(`demo ready: credentials "${demoImport.DEMO_OAUTH_CREDENTIAL.name}" (every surface, connected) and "${demoImport.DEMO_WEBHOOK_CREDENTIAL.name}"; workflows "Demo: …" (every example, wired)`);
+		log(`demo account ${demo.summary}`);
+	} catch (e) {
+		log(`could not import the demo: ${e.message}`);
+	}
+	return { close: async () => { await crm.close(); await sandbox.close(); } };
 }
 
 async function main() {
@@ -111,23 +117,7 @@ async function main() {
 		N8N_RUNNERS_BROKER_PORT: process.env.N8N_RUNNERS_BROKER_PORT || String(args.port === 5678 ? 5679 : args.port + 1000),
 		NODE_ENV: 'production',
 	};
-	if (args.sandbox) {
-		registerTs();
-		const { startSandbox } = require(path.join(ROOT, 'test', 'sandbox'));
-		sandbox = await startSandbox({ port: Number(process.env.GOOGLE_SANDBOX_PORT) || 0 });
-		Object.assign(extra, sandbox.server.childEnv());
-		log(`Google sandbox on https://127.0.0.1:${sandbox.port} (n8n reaches it at Google's host names)`);
-		// A connected credential, so nodes work without a consent round trip in a browser (the browser
-		// cannot reach the sandbox at accounts.google.com; n8n's server can).
-		const file = path.join(userFolder, 'sandbox-credential.json');
-		fs.mkdirSync(userFolder, { recursive: true });
-		fs.writeFileSync(file, JSON.stringify([sandboxCredential(sandbox)]));
-		const env = n8nEnv(host, userFolder, extra);
-		const r = spawnSync(host.node, [host.n8nBin, 'import:credentials', `--input=${file}`], { cwd: userFolder, env, encoding: 'utf8' });
-		fs.rmSync(file, { force: true });
-		if (r.status === 0) log('imported credential "Google (sandbox)" (all surfaces, connected to the sandbox)');
-		else log(`could not import the sandbox credential:\n${r.stdout}\n${r.stderr}`);
-	}
+	if (args.sandbox) sandbox = await startDemo(host, userFolder, extra);
 
 	const env = n8nEnv(host, userFolder, extra);
 	log(`starting n8n ${host.version} on Node 24 at http://localhost:${args.port} (user folder ${userFolder})`);

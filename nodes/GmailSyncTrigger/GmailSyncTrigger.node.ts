@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	type IDataObject,
 	type INodeExecutionData,
 	type INodeType,
@@ -35,7 +36,7 @@ export class GmailSyncTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Gmail Sync Trigger',
 		name: 'gmailSyncTrigger',
-		icon: { light: 'file:google.svg', dark: 'file:google.dark.svg' },
+		icon: { light: 'file:gmail.svg', dark: 'file:gmail.dark.svg' },
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{"Gmail → CRM activities"}}',
@@ -68,7 +69,12 @@ export class GmailSyncTrigger implements INodeType {
 			if (this.getMode() === 'manual') {
 				// "Fetch test event": recent mail as activities; the cursor is neither read nor moved.
 				const sample = await sampleRecentMail(this, options, 5);
-				return sample.length ? [sample.map((a) => ({ json: a as unknown as IDataObject }))] : null;
+				// An empty answer would end the test fetch with no word at all: say why there is nothing.
+				if (!sample.length)
+					throw new NodeOperationError(this.getNode(), 'No mail to show: the chosen labels hold no message that matches Direction and Contacts', {
+						description: 'Fetch Test Event shows the latest matching mail and leaves the sync cursor alone. Send or label a message, or widen Labels, Direction or Contacts, then fetch again.',
+					});
+				return [sample.map((a) => ({ json: a as unknown as IDataObject }))];
 			}
 			const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 			if (running.has(key)) {

@@ -11,6 +11,15 @@ import { resources } from './actions/resources';
 import { loadOptions } from '../shared/methods';
 import { webhookSecretsTest } from '../shared/webhook/credential';
 import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
+import { PUSH_AUTHENTICATION } from './actions/youtube/push';
+
+// YouTube push needs only the trigger's webhook secrets, chosen like a third way to authenticate.
+// A credential whose displayOptions name resource or operation would make n8n's editor hide the
+// Resource field, so every credential here depends on Authentication alone.
+const authentication: INodeProperties = {
+	...authenticationProperty,
+	options: [...(authenticationProperty.options ?? []), { name: 'Webhook Secrets (YouTube Push Only)', value: PUSH_AUTHENTICATION }],
+};
 
 const resourceProperty: INodeProperties = {
 	displayName: 'Resource',
@@ -21,6 +30,13 @@ const resourceProperty: INodeProperties = {
 	default: 'connection',
 };
 
+// The canvas subtitle in words ("Gmail: Send"), not the internal values.
+const operationTitles: Record<string, string> = Object.fromEntries(
+	Object.values(resources).flatMap((r) =>
+		(r.operations.options ?? []).map((o) => [`${String(r.option.value)}:${'value' in o ? String(o.value) : ''}`, `${r.option.name}: ${o.name}`]),
+	),
+);
+
 export class GoogleConnector implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Google Connector',
@@ -28,7 +44,7 @@ export class GoogleConnector implements INodeType {
 		icon: { light: 'file:google.svg', dark: 'file:google.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: `={{ (${JSON.stringify(operationTitles)})[$parameter["resource"] + ":" + $parameter["operation"]] || "" }}`,
 		description: 'Gmail, Google Ads, YouTube and Sign in with Google for CRM workflows, over one Google connection',
 		defaults: { name: 'Google Connector' },
 		usableAsTool: true,
@@ -40,11 +56,11 @@ export class GoogleConnector implements INodeType {
 				name: 'googleConnectorWebhookApi',
 				required: true,
 				testedBy: 'webhookSecretsTest',
-				displayOptions: { show: { resource: ['youtube'], operation: ['subscribePush', 'unsubscribePush', 'renewPush'] } },
+				displayOptions: { show: { authentication: [PUSH_AUTHENTICATION] } },
 			},
 		],
 		properties: [
-			authenticationProperty,
+			authentication,
 			resourceProperty,
 			...Object.values(resources).flatMap((r) => [r.operations, ...Object.values(r.byOperation).flatMap((op) => op.description)]),
 		],

@@ -371,6 +371,17 @@ describe('Service account', () => {
 		await expect(cred.preAuthentication.call(helpers as never, denied.credentials.googleConnectorServiceAccountApi.data as never)).rejects.toThrow(
 			/domain-wide delegation is not granted.*unauthorized_client/,
 		);
+		// A key whose PEM markers are intact but whose body was damaged in copying: said so, and Google is not asked.
+		const damaged = serviceAccountCredentials(sandbox, { identity: true });
+		const data = damaged.credentials.googleConnectorServiceAccountApi.data;
+		const keyJson = JSON.parse(String(data.serviceAccountKey)) as { private_key: string };
+		keyJson.private_key = keyJson.private_key.replace(/\n[A-Za-z0-9+/]{16}/, '\n!!damaged!!');
+		data.serviceAccountKey = JSON.stringify(keyJson);
+		const before = sandbox.server.seen('oauth2.googleapis.com', '/token').length;
+		await expect(cred.preAuthentication.call(helpers as never, data as never)).rejects.toThrow(
+			'"private_key" is damaged: its text between the BEGIN and END lines is not a readable private key. Paste the key again exactly as in the downloaded key file',
+		);
+		expect(sandbox.server.seen('oauth2.googleapis.com', '/token').length).toBe(before);
 	});
 });
 

@@ -55,6 +55,21 @@ function expectOk(r: PollResult) {
 }
 
 describe('Gmail Sync trigger (ring 2)', () => {
+	test('Fetch Test Event with nothing to show says so (an error naming Labels, Direction and Contacts), and reads nothing else', async () => {
+		const email = 'empty-fetch@acme-crm.test';
+		const quiet = sandbox.gmail.label('Quiet', email);
+		sandbox.gmail.insertMessage({ account: email, subject: 'elsewhere', labelIds: ['INBOX'] });
+		const p = poller(email, { labelIds: [quiet.id] });
+		sandbox.server.recordRequests = true;
+		const r = await p.poll({ mode: 'manual' }).finally(() => (sandbox.server.recordRequests = false));
+		expect(r.items ?? null).toBeNull();
+		expect(r.error?.message).toBe('No mail to show: the chosen labels hold no message that matches Direction and Contacts');
+		expect((r.error as { description?: string }).description).toMatch(/leaves the sync cursor alone/);
+		const listed = sandbox.server.seen(/googleapis\.com$/, '/messages').filter((q) => q.method === 'GET' && JSON.stringify(q.query).includes(quiet.id));
+		expect(listed.length).toBeGreaterThan(0);
+		expect(p.persisted.gmailSync).toBeUndefined();
+	});
+
 	test('baseline, new mail once in the activity shape, idle poll ≤ 2 units, manual fetch leaves the cursor', async () => {
 		const email = 'shape@acme-crm.test';
 		const g = sandbox.gmail;

@@ -178,7 +178,7 @@ describe('YouTube push lifecycle', () => {
 		sandbox.server.clearRequests();
 		const before = sandbox.hub.verifications.length;
 		const r = await runWorkflow({
-			nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'renewPush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: `${CH1},${CH2}` } }],
+			nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { authentication: 'webhookSecrets', resource: 'youtube', operation: 'renewPush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: `${CH1},${CH2}` } }],
 			connections: chain('Start', 'Renew'),
 			credentials,
 			credentialTypes,
@@ -228,7 +228,7 @@ describe('YouTube → Unsubscribe Push from another workflow', () => {
 		await sandbox.hub.releaseVerifications();
 		expect(sandbox.hub.subscription(YT_TOPIC + OTHER)).toBeDefined();
 		const r = await runWorkflow({
-			nodes: [startNode(), { name: 'Unsubscribe', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'unsubscribePush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: OTHER } }],
+			nodes: [startNode(), { name: 'Unsubscribe', type: 'googleConnector', parameters: { authentication: 'webhookSecrets', resource: 'youtube', operation: 'unsubscribePush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: OTHER } }],
 			connections: chain('Start', 'Unsubscribe'),
 			credentials,
 			credentialTypes,
@@ -244,7 +244,7 @@ describe('YouTube → Unsubscribe Push from another workflow', () => {
 	test('refuses a callback URL that is not the trigger\'s youtube-webhook URL, and a missing push key', async () => {
 		const run = (parameters: IDataObject, creds = credentials) =>
 			runWorkflow({
-				nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'renewPush', ...parameters } as INodeParameters }],
+				nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { authentication: 'webhookSecrets', resource: 'youtube', operation: 'renewPush', ...parameters } as INodeParameters }],
 				connections: chain('Start', 'Renew'),
 				credentials: creds,
 				credentialTypes,
@@ -256,6 +256,23 @@ describe('YouTube → Unsubscribe Push from another workflow', () => {
 		const noKey = await run({ callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: CH1 }, { googleConnectorWebhookApi: { id: 'w2', name: 'No key', data: { sharedSecret: SECRETS.sharedSecret } } });
 		expect(noKey.error?.message).toMatch(/Push Key/);
 		expect(sandbox.server.seen('pubsubhubbub.appspot.com', '/subscribe')).toHaveLength(0);
+	});
+
+	test('push runs on the webhook secrets alone; a Google authentication is refused for push, and webhook secrets for anything else', async () => {
+		const run = (parameters: IDataObject) =>
+			runWorkflow({
+				nodes: [startNode(), { name: 'Node', type: 'googleConnector', parameters: parameters as INodeParameters }],
+				connections: chain('Start', 'Node'),
+				credentials,
+				credentialTypes,
+				nodeTypes: [new GoogleConnector()],
+			});
+		sandbox.server.clearRequests();
+		const viaGoogle = await run({ authentication: 'oAuth2', resource: 'youtube', operation: 'renewPush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: CH1 });
+		expect(viaGoogle.error?.message).toBe("YouTube push subscriptions use the trigger's webhook secrets, not a Google connection");
+		const profile = await run({ authentication: 'webhookSecrets', resource: 'identity', operation: 'getProfile' });
+		expect(profile.error?.message).toBe('Identity → Get Profile needs a Google connection');
+		expect(sandbox.server.requests).toHaveLength(0);
 	});
 });
 

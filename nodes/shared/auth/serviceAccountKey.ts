@@ -1,5 +1,6 @@
 // Reads a service account key as pasted from the Google Cloud console, or as separate fields,
 // and says precisely what is missing or wrong.
+import { createPrivateKey } from 'node:crypto';
 
 export interface ServiceAccountKey {
 	clientEmail: string;
@@ -18,9 +19,23 @@ function normalisePem(key: string): string {
 	return key.replace(/\\n/g, '\n').trim() + '\n';
 }
 
+function privateKeyType(pem: string): string | undefined {
+	try {
+		return createPrivateKey(pem).asymmetricKeyType ?? 'unknown';
+	} catch {
+		return undefined;
+	}
+}
+
 function checkPem(key: string, where: string): void {
 	if (!/-----BEGIN (RSA )?PRIVATE KEY-----[\s\S]+-----END (RSA )?PRIVATE KEY-----/.test(key))
 		throw new ServiceAccountKeyError(`${where} is not a PEM private key: it must start with "-----BEGIN PRIVATE KEY-----" and end with "-----END PRIVATE KEY-----"`);
+	// The markers can be right around a body that was cut or altered while copying: read it now, so
+	// that is what the user is told (not a failure later, at signing).
+	const type = privateKeyType(key);
+	if (type === undefined)
+		throw new ServiceAccountKeyError(`${where} is damaged: its text between the BEGIN and END lines is not a readable private key. Paste the key again exactly as in the downloaded key file`);
+	if (type !== 'rsa') throw new ServiceAccountKeyError(`${where} is not an RSA key (it is ${String(type).toUpperCase()}); Google service account keys are RSA keys`);
 }
 
 export function parseServiceAccountKey(json: string): ServiceAccountKey {

@@ -9,6 +9,7 @@ const { privateKey, publicKey } = generateKeyPairSync('rsa', {
 	privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
 	publicKeyEncoding: { type: 'spki', format: 'pem' },
 });
+const ecKey = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
 const keyFile = {
 	type: 'service_account',
 	project_id: 'crm-project',
@@ -34,6 +35,8 @@ describe('service account key', () => {
 		[JSON.stringify({ ...keyFile, client_email: undefined }), /missing "client_email"/],
 		[JSON.stringify({ ...keyFile, private_key: '', client_email: '' }), /missing "client_email" and "private_key"/],
 		[JSON.stringify({ ...keyFile, private_key: 'abc' }), /"private_key" is not a PEM private key/],
+		[JSON.stringify({ ...keyFile, private_key: privateKey.replace(/\n[A-Za-z0-9+/]{20}/, '\n#not-base64#') }), /"private_key" is damaged: its text between the BEGIN and END lines is not a readable private key/],
+		[JSON.stringify({ ...keyFile, private_key: ecKey }), /"private_key" is not an RSA key \(it is EC\); Google service account keys are RSA keys/],
 		[JSON.stringify({ ...keyFile, client_email: 'nope' }), /"client_email" is not an email/],
 		[JSON.stringify({ ...keyFile, token_uri: 'https://evil.example.com/token' }), /"token_uri" must be a googleapis.com/],
 	])('refuses a malformed key (%#) naming what is wrong', (input, message) => {

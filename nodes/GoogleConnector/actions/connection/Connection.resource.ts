@@ -13,7 +13,7 @@ export const connection: Resource = {
 			{
 				name: 'Check',
 				value: 'check',
-				action: 'Check the google connection',
+				action: 'Check the connection',
 				description: 'Whether the connection is active, expired or revoked, and which surfaces it grants',
 			},
 		],

@@ -15,7 +15,7 @@ export const identity: Resource = {
 			{
 				name: 'Verify ID Token',
 				value: 'verifyIdToken',
-				action: 'Verify a google ID token',
+				action: 'Verify an ID token',
 				description: 'Check a "Sign in with Google" ID token: signature, issuer, audience, expiry',
 			},
 		],

@@ -10,11 +10,15 @@ import { webhookSecrets } from '../../../shared/webhook/credential';
 import { parseChannelIds, secretFor, topicFor, type HubMode } from '../../../shared/webhook/websub';
 import { forOperation } from '../operation';
 
+/** The Authentication value under which the node uses the webhook secrets credential (push only). */
+export const PUSH_AUTHENTICATION = 'webhookSecrets';
+export const PUSH_OPERATIONS = ['subscribePush', 'unsubscribePush', 'renewPush'];
+
 export function pushProperties(operation: string): INodeProperties[] {
 	return forOperation('youtube', operation, [
 		{
 			displayName:
-				'Uses the "Google Connector Webhook Secrets" credential of the trigger (its Push Key). The Google connection itself is not used: the hub is public.',
+				'Select the trigger\'s "Google Connector Webhook Secrets" credential as this node\'s credential (Authentication: Webhook Secrets). Its Push Key is all this needs: the hub is public, so no Google connection is used.',
 			name: 'pushNotice',
 			type: 'notice',
 			default: '',
