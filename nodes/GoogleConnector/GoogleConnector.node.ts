@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 import { router } from './actions/router';
 import { resources } from './actions/resources';
-import { loadOptions } from '../shared/methods';
+import { listSearch, loadOptions } from '../shared/methods';
 import { webhookSecretsTest } from '../shared/webhook/credential';
 import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
 import { PUSH_AUTHENTICATION } from './actions/youtube/push';
@@ -66,7 +66,7 @@ export class GoogleConnector implements INodeType {
 		],
 	};
 
-	methods = { loadOptions, credentialTest: { webhookSecretsTest } };
+	methods = { loadOptions, listSearch, credentialTest: { webhookSecretsTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -108,6 +108,7 @@ describe('campaign lifecycle: create → pause → update → enable → remove'
 		expect(c.status).toBe('PAUSED');
 		expect(c.advertisingChannelType).toBe('SEARCH');
 		expect(c.campaignBudget).toBe(`customers/${CLIENT}/campaignBudgets/-1`);
+		expect(c.resourceName).toBe(`customers/${CLIENT}/campaigns/-2`);
 		expect(c.maximizeConversions).toEqual({ targetCpaMicros: '12000000' });
 		expect(c.networkSettings).toEqual({ targetGoogleSearch: true, targetSearchNetwork: false, targetContentNetwork: false, targetPartnerSearchNetwork: false });
 		expect(c.startDateTime).toBe('2026-12-01 00:00:00');
@@ -141,6 +142,16 @@ describe('campaign lifecycle: create → pause → update → enable → remove'
 				endDate: '2027-01-31',
 				networks: { googleSearch: true, searchPartners: false, display: false },
 				euPoliticalAdvertising: false,
+				created: {
+					campaign: { id: campaignId, resourceName: campaignResource },
+					budget: { id: storedBudget.id, resourceName: budgetResource },
+					locations: [],
+					languages: [],
+					negativeKeywords: [],
+					adGroups: [],
+					images: [],
+					operations: 2,
+				},
 			},
 		]);
 	});

@@ -8,6 +8,10 @@ import { adsCampaign } from './adsCampaign/AdsCampaign.resource';
 import { adsReport } from './adsReport/AdsReport.resource';
 import { adsConversion } from './adsConversion/AdsConversion.resource';
 import { adsAccount } from './adsAccount/AdsAccount.resource';
+import { adsAdGroup } from './adsAdGroup/AdsAdGroup.resource';
+import { adsKeyword } from './adsKeyword/AdsKeyword.resource';
+import { adsAd } from './adsAd/AdsAd.resource';
+import { adsTargeting } from './adsTargeting/AdsTargeting.resource';
 
 export const resources: Record<string, Resource> = {
 	connection,
@@ -15,6 +19,10 @@ export const resources: Record<string, Resource> = {
 	gmail,
 	youtube,
 	adsCampaign,
+	adsAdGroup,
+	adsKeyword,
+	adsAd,
+	adsTargeting,
 	adsReport,
 	adsConversion,
 	adsAccount,

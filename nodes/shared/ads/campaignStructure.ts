@@ -5,6 +5,7 @@ import { AdsValidationError, describeValue } from './errors';
 import { parseUnifiedCampaign, type UnifiedCampaign } from './campaign';
 import { parseTargeting, type Targeting } from './targeting';
 import { parseAdGroups, type AdGroupInput } from './adGroups';
+import type { AdInput } from './responsiveAds';
 import { parseAssetGroup, type AssetGroupInput, IMAGE_FIELD_TYPES, type AssetGroupImages } from './assetGroup';
 import type { ImageFieldType } from './images';
 
@@ -57,18 +58,19 @@ export function imageUses(s: CampaignStructure): ImageUse[] {
 	if (s.assetGroup)
 		for (const kind of Object.keys(IMAGE_FIELD_TYPES) as Array<keyof AssetGroupImages>)
 			s.assetGroup.images[kind].forEach((binary, i) => uses.push({ binary, fieldType: IMAGE_FIELD_TYPES[kind], field: `assetGroup.images.${kind}[${i}]` }));
-	s.adGroups.forEach((g, gi) =>
-		g.ads.forEach((ad, ai) => {
-			if (ad.type !== 'RESPONSIVE_DISPLAY_AD') return;
-			const kinds: Array<[keyof typeof ad.images, ImageFieldType]> = [
-				['landscape', 'MARKETING_IMAGE'],
-				['square', 'SQUARE_MARKETING_IMAGE'],
-				['logo', 'LOGO'],
-			];
-			for (const [kind, fieldType] of kinds) ad.images[kind].forEach((binary, i) => uses.push({ binary, fieldType, field: `adGroups[${gi}].ads[${ai}].images.${kind}[${i}]` }));
-		}),
-	);
+	s.adGroups.forEach((g, gi) => g.ads.forEach((ad, ai) => uses.push(...displayAdImageUses(ad, `adGroups[${gi}].ads[${ai}]`))));
 	return uses;
+}
+
+/** The images a responsive display ad names (none for a search ad). */
+export function displayAdImageUses(ad: AdInput, field: string): ImageUse[] {
+	if (ad.type !== 'RESPONSIVE_DISPLAY_AD') return [];
+	const kinds: Array<[keyof typeof ad.images, ImageFieldType]> = [
+		['landscape', 'MARKETING_IMAGE'],
+		['square', 'SQUARE_MARKETING_IMAGE'],
+		['logo', 'LOGO'],
+	];
+	return kinds.flatMap(([kind, fieldType]) => ad.images[kind].map((binary, i) => ({ binary, fieldType, field: `${field}.images.${kind}[${i}]` })));
 }
 
 /** How many operations the structure becomes (Google takes at most 10,000 per mutate). */

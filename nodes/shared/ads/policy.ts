@@ -66,9 +66,11 @@ export function unifiedFieldPath(plan: PlanEntry[], googlePath: string | undefin
 	if (!entry) return undefined;
 	switch (entry.kind) {
 		case 'budget':
-			return 'budget';
-		case 'campaign':
-			return 'campaign';
+			return /amount_micros/.test(rest) ? 'budget.amount' : 'budget';
+		case 'campaign': {
+			const f = /\.(?:create|update)\.([a-z_]+)/.exec(rest);
+			return f ? f[1].replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : 'campaign';
+		}
 		case 'location':
 			return `targeting.locations[${entry.index}]`;
 		case 'language':
@@ -98,4 +100,36 @@ export function unifiedFieldPath(plan: PlanEntry[], googlePath: string | undefin
 		case 'audienceSignal':
 			return 'assetGroup.audienceSignal';
 	}
+}
+
+export interface StructureProblem {
+	/** Field in the unified campaign, e.g. "adGroups[0].ads[0].headlines[1]". */
+	field: string;
+	/** Field path as Google gave it. */
+	googleField?: string;
+	code: string;
+	message: string;
+	policy?: PolicyFinding;
+}
+
+/** Google's per-field errors of the structure's mutate, each named in the unified campaign's terms. */
+export function structureProblems(plan: PlanEntry[], errors: Array<{ code: string; message: string; fieldPath?: string; policy?: PolicyFinding }>): StructureProblem[] {
+	return errors.map((e) => {
+		const p: StructureProblem = { field: unifiedFieldPath(plan, e.fieldPath) ?? e.fieldPath ?? 'request', code: e.code, message: e.message };
+		if (e.fieldPath) p.googleField = e.fieldPath;
+		if (e.policy) p.policy = e.policy;
+		return p;
+	});
+}
+
+/** One line per problem: field, Google's code and words, policy topics and whether they are exemptible. */
+export function formatStructureProblems(problems: StructureProblem[]): string {
+	return problems
+		.map((p) => {
+			const policy = p.policy
+				? ` — policy ${p.policy.topics.map((t) => `${t.topic} (${t.type})`).join(', ') || 'finding'}${p.policy.violatingText ? ` on "${p.policy.violatingText}"` : ''}: ${p.policy.exemptible ? 'exemptible (list the topic under Exempt Policy Topics to request an exemption)' : 'not exemptible'}`
+				: '';
+			return `${p.field}: ${p.code} ${p.message}${p.googleField ? ` (Google field ${p.googleField})` : ''}${policy}`;
+		})
+		.join('\n');
 }

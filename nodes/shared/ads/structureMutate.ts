@@ -8,7 +8,7 @@ import { TempResourceNames } from './tempNames';
 import { adCreate, adGroupCreate, keywordCreate } from './adGroups';
 import { IMAGE_FIELD_TYPES, type AssetGroupImages } from './assetGroup';
 import { checkImage } from './images';
-import { MAX_MUTATE_OPERATIONS, imageUses, type CampaignStructure } from './campaignStructure';
+import { MAX_MUTATE_OPERATIONS, imageUses, type CampaignStructure, type ImageUse } from './campaignStructure';
 
 type Json = Record<string, unknown>;
 
@@ -33,7 +33,7 @@ export function toCampaignStructureMutate(
 	customerId: string,
 	s: CampaignStructure,
 	binaries: BinarySource,
-	opts: { budgetName?: string; validateOnly?: boolean } = {},
+	opts: { budgetName?: string; validateOnly?: boolean; exemptPolicyTopics?: string[] } = {},
 ): StructureMutate {
 	const names = new TempResourceNames(customerId);
 	const base = toCampaignMutate(names.customerId, s.campaign, { budgetName: opts.budgetName }) as { mutateOperations: Json[] };
@@ -61,17 +61,10 @@ export function toCampaignStructureMutate(
 		push({ campaignCriterionOperation: { create: { campaign: campaignName, negative: true, keyword: { text: k.text, matchType: k.matchType } } } }, { kind: 'negativeKeyword', index }),
 	);
 
-	// Image assets first: ads and asset group links refer to them. One asset per binary property.
-	const imageAssets = new Map<string, string>();
-	for (const use of imageUses(s)) {
-		const bytes = binaries(use.binary, use.field);
-		checkImage(bytes, use.fieldType, use.field);
-		if (imageAssets.has(use.binary)) continue;
-		const resourceName = names.allocate('assets');
-		imageAssets.set(use.binary, resourceName);
-		push({ assetOperation: { create: { resourceName, name: `${s.campaign.name} ${use.binary} ${imageAssets.size}`, imageAsset: { data: Buffer.from(bytes).toString('base64') } } } }, { kind: 'image', binary: use.binary });
-	}
-	const assetOf = (binary: string) => imageAssets.get(binary) ?? '';
+	// Image assets first: ads and asset group links refer to them.
+	const images = imageAssetOperations(imageUses(s), binaries, names, s.campaign.name);
+	images.ops.forEach((op, i) => push(op, images.plan[i]));
+	const assetOf = images.assetOf;
 
 	s.adGroups.forEach((g, gi) => {
 		const adGroupName = names.allocate('adGroups');
@@ -104,7 +97,41 @@ export function toCampaignStructureMutate(
 	}
 	if (ops.length > MAX_MUTATE_OPERATIONS)
 		throw new AdsValidationError('adGroups', `the campaign becomes ${ops.length} operations; Google takes at most ${MAX_MUTATE_OPERATIONS} in one atomic request`);
+	if (opts.exemptPolicyTopics?.length) addPolicyExemptions(ops, opts.exemptPolicyTopics);
 	const body: StructureMutate['body'] = { mutateOperations: ops };
 	if (opts.validateOnly) body.validateOnly = true;
 	return { body, plan };
+}
+
+/** Checks every image use and creates one image asset per binary property (a temporary name each). */
+export function imageAssetOperations(uses: ImageUse[], binaries: BinarySource, names: TempResourceNames, label: string): { ops: Json[]; plan: PlanEntry[]; assetOf: (binary: string) => string } {
+	const assets = new Map<string, string>();
+	const ops: Json[] = [];
+	const plan: PlanEntry[] = [];
+	for (const use of uses) {
+		const bytes = binaries(use.binary, use.field);
+		checkImage(bytes, use.fieldType, use.field);
+		if (assets.has(use.binary)) continue;
+		const resourceName = names.allocate('assets');
+		assets.set(use.binary, resourceName);
+		ops.push({ assetOperation: { create: { resourceName, name: `${label} ${use.binary} ${assets.size}`, imageAsset: { data: Buffer.from(bytes).toString('base64') } } } });
+		plan.push({ kind: 'image', binary: use.binary });
+	}
+	return { ops, plan, assetOf: (binary) => assets.get(binary) ?? '' };
+}
+
+/**
+ * Asks for an exemption from the given policy topics (as a policy finding named them): each ad carries
+ * them as ignorablePolicyTopics, each keyword as an exempt violation key (policy name, its own text).
+ */
+export function addPolicyExemptions(ops: Json[], topics: string[]): void {
+	const list = [...new Set(topics.map((t) => t.trim().toUpperCase()).filter(Boolean))];
+	if (!list.length) return;
+	for (const op of ops) {
+		const ad = op.adGroupAdOperation as Json | undefined;
+		if (ad?.create) ad.policyValidationParameter = { ignorablePolicyTopics: list };
+		const criterion = op.adGroupCriterionOperation as Json | undefined;
+		const keyword = ((criterion?.create as Json | undefined)?.keyword as Json | undefined)?.text;
+		if (criterion && typeof keyword === 'string') criterion.exemptPolicyViolationKeys = list.map((policyName) => ({ policyName, violatingText: keyword }));
+	}
 }

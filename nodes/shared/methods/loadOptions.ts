@@ -53,3 +53,4 @@ export async function getYouTubeChannels(this: ILoadOptionsFunctions): Promise<I
 }
 
 export { getAdsCustomers, getAdsConversionActions } from './adsLoadOptions';
+export { getAdsLanguages } from './adsTargeting';

@@ -1,21 +1,14 @@
+// Create: the whole unified campaign — budget, campaign, targeting, ad groups with keywords and ads, or
+// a Performance Max asset group with images from binary input — in ONE atomic googleAds:mutate.
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
-import { parseUnifiedCampaign, toCampaignMutate } from '../../../shared/ads';
+import { createdIds, formatStructureProblems, imageUses, parseCampaignStructure, structureProblems, toCampaignStructureMutate } from '../../../shared/ads';
 import { adsMutate } from '../../../shared/transport/ads';
+import { GoogleApiError, asNodeError } from '../../../shared/transport';
 import { adsItemContext, guarded } from '../ads/common';
+import { loadBinaries } from '../ads/binaries';
 import { forOperation } from '../operation';
-import {
-	apiVersionProperty,
-	channelOptions,
-	commonTop,
-	inputModeProperty,
-	jsonProperty,
-	optionalCampaignFields,
-	output,
-	parseJsonParameter,
-	readCampaign,
-	shapeFromFields,
-	statusOptions,
-} from './shared';
+import { createFieldProperties, createOptionsProperty, readCreateInput } from './createFields';
+import { apiVersionProperty, commonTop, inputModeProperty, jsonProperty, output, readCampaign } from './shared';
 
 const EXAMPLE = JSON.stringify(
 	{
@@ -26,77 +19,53 @@ const EXAMPLE = JSON.stringify(
 		bidding: { strategy: 'MANUAL_CPC' },
 		networks: { googleSearch: true, searchPartners: false, display: false },
 		euPoliticalAdvertising: false,
+		targeting: { locations: ['2276'], languages: ['de'], negativeKeywords: ['free'] },
+		adGroups: [
+			{
+				name: 'Winter tyres',
+				cpcBid: 1.2,
+				keywords: ['winter tyres', '[buy winter tyres]'],
+				ads: [{ headlines: ['Winter tyres from 49 €', 'Fitting included', 'Delivered in 24 hours'], descriptions: ['Every size in stock.', 'Book a fitting today.'], finalUrl: 'https://example.com/winter' }],
+			},
+		],
 	},
 	null,
 	2,
 );
 
-const fieldsOnly = { show: { campaignInput: ['fields'] } };
-
 export const description: INodeProperties[] = forOperation('adsCampaign', 'create', [
 	...commonTop(),
 	inputModeProperty('create'),
 	jsonProperty(EXAMPLE),
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', required: true, displayOptions: fieldsOnly, description: 'Campaign name, unique in the account' },
-	{ displayName: 'Channel', name: 'channel', type: 'options', options: channelOptions, default: 'SEARCH', displayOptions: fieldsOnly },
-	{
-		displayName: 'Daily Budget',
-		name: 'budgetAmount',
-		type: 'number',
-		typeOptions: { minValue: 0, numberPrecision: 2 },
-		default: 10,
-		required: true,
-		displayOptions: fieldsOnly,
-		description: 'Average daily budget in the account currency (must be greater than 0)',
-	},
-	{ displayName: 'Status', name: 'status', type: 'options', options: statusOptions, default: 'PAUSED', displayOptions: fieldsOnly, description: 'Start paused to review the campaign before it spends' },
-	{
-		displayName: 'Additional Fields',
-		name: 'additionalFields',
-		type: 'collection',
-		placeholder: 'Add Field',
-		default: {},
-		displayOptions: fieldsOnly,
-		options: optionalCampaignFields(false),
-	},
-	{
-		displayName: 'Options',
-		name: 'createOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{ displayName: 'Budget Name', name: 'budgetName', type: 'string', default: '', description: 'Name of the new budget. Default: the campaign name followed by "budget".' },
-			{ displayName: 'Validate Only', name: 'validateOnly', type: 'boolean', default: false, description: 'Whether Google only checks the request and creates nothing' },
-		],
-	},
+	...createFieldProperties,
+	createOptionsProperty,
 	apiVersionProperty,
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const { customerId, settings } = await adsItemContext(this, itemIndex);
-	const mode = this.getNodeParameter('campaignInput', itemIndex, 'fields') as string;
 	const options = this.getNodeParameter('createOptions', itemIndex, {}) as IDataObject;
-	const campaign = await guarded(this, itemIndex, () => {
-		const raw =
-			mode === 'json'
-				? parseJsonParameter(this.getNodeParameter('campaignJson', itemIndex, '{}'))
-				: shapeFromFields({
-						name: this.getNodeParameter('name', itemIndex, ''),
-						channel: this.getNodeParameter('channel', itemIndex, 'SEARCH'),
-						budgetAmount: this.getNodeParameter('budgetAmount', itemIndex, 0),
-						status: this.getNodeParameter('status', itemIndex, 'PAUSED'),
-						...(this.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject),
-					});
-		return parseUnifiedCampaign(raw);
-	});
-	const body = toCampaignMutate(customerId, campaign, { budgetName: (options.budgetName as string) || undefined, validateOnly: options.validateOnly === true });
-	const response = await adsMutate(this, settings, customerId, body as IDataObject);
-	if (options.validateOnly === true) return output({ valid: true, validateOnly: true, campaign: campaign as unknown as IDataObject }, itemIndex);
-	const results = response.mutateOperationResponses ?? [];
-	const campaignName = String((results[1]?.campaignResult as IDataObject | undefined)?.resourceName ?? '');
-	const id = /\/campaigns\/(\d+)$/.exec(campaignName)?.[1];
-	if (!id) throw new NodeOperationError(this.getNode(), 'Google Ads did not return the new campaign', { itemIndex });
-	const created = await readCampaign(this, settings, customerId, id);
-	return output(created ?? { id, resourceName: campaignName }, itemIndex);
+	const structure = await guarded(this, itemIndex, () => parseCampaignStructure(readCreateInput(this, itemIndex)));
+	const binaries = await loadBinaries(this, itemIndex, imageUses(structure));
+	const exemptPolicyTopics = String(options.exemptPolicyTopics ?? '').split(',').filter((t) => t.trim());
+	const { body, plan } = await guarded(this, itemIndex, () =>
+		toCampaignStructureMutate(customerId, structure, binaries, { budgetName: (options.budgetName as string) || undefined, validateOnly: options.validateOnly === true, exemptPolicyTopics }),
+	);
+	let response;
+	try {
+		response = await adsMutate(this, settings, customerId, body as unknown as IDataObject);
+	} catch (error) {
+		const fieldErrors = error instanceof GoogleApiError ? error.google.fieldErrors : undefined;
+		if (!fieldErrors?.length) throw asNodeError(this.getNode(), error);
+		const problems = structureProblems(plan, fieldErrors);
+		throw new NodeOperationError(this.getNode(), (error as GoogleApiError).message, {
+			itemIndex,
+			description: `Nothing was created (one atomic request). In the unified campaign:\n${formatStructureProblems(problems)}`,
+		});
+	}
+	if (options.validateOnly === true) return output({ valid: true, validateOnly: true, operations: plan.length, campaign: structure.campaign as unknown as IDataObject }, itemIndex);
+	const ids = createdIds(structure, plan, response.mutateOperationResponses ?? []);
+	if (!ids.campaign.id) throw new NodeOperationError(this.getNode(), 'Google Ads did not return the new campaign', { itemIndex });
+	const created = await readCampaign(this, settings, customerId, ids.campaign.id);
+	return output(created ?? { id: ids.campaign.id, resourceName: ids.campaign.resourceName }, itemIndex, { created: ids as unknown as IDataObject });
 }

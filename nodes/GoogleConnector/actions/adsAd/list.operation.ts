@@ -1,0 +1,11 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { adListQuery, fromAdRow } from '../../../shared/ads';
+import { apiVersionProperty, customerIdProperty } from '../ads/common';
+import { listRows, scopeProperties } from '../ads/structure';
+import { forOperation } from '../operation';
+
+export const description: INodeProperties[] = forOperation('adsAd', 'list', [customerIdProperty(), ...scopeProperties('ads'), apiVersionProperty]);
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	return await listRows(this, itemIndex, adListQuery, fromAdRow);
+}

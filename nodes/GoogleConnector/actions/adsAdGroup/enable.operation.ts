@@ -1,0 +1,8 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { adGroupStatusDescription, setAdGroupStatus } from './setStatus';
+
+export const description = adGroupStatusDescription('enable');
+
+export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	return await setAdGroupStatus(this, itemIndex, 'ENABLED');
+}
