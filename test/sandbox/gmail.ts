@@ -7,12 +7,16 @@
 //   gmail.addParsedMessage({ headers, payload?, raw?, labelIds, threadId? })  (e.g. messages/send after MIME parsing)
 //   gmail.bulkInsert(20_000, { labelIds: [['INBOX'], ['INBOX', 'Label_1']] })  (no raw kept: memory-light)
 //   gmail.modifyLabels(id, add, remove), gmail.deleteMessage(id), gmail.expireHistory()
+//   gmail.trash(id), gmail.markSpam(id), gmail.poison(id, 500) (messages.get of it always fails)
+//   gmail.drafts.create({...}), gmail.drafts.send(id, { recordsAs: 'newMessage' | 'labelChange' })
+//   Batch parts get the same injected faults (server.faults) and quota 429s as single calls.
 //   gmail.historyRetentionMs = 60_000 (records older than that are dropped; older start ids → 404)
 //   gmail.quota.unitsPerSecond = 250 (per-user ceiling; quota.byMethod / quota.total() count units)
 import { randomBytes } from 'node:crypto';
 import { GoogleSandbox, SandboxError, googleError, type SandboxRequest, type SandboxResponse } from './server';
 import type { OAuthState } from './oauth';
 import { QuotaMeter } from './quota';
+import { GmailDrafts } from './gmailDrafts';
 
 export const GMAIL_READ_SCOPES = [
 	'https://www.googleapis.com/auth/gmail.readonly',
@@ -37,6 +41,11 @@ export const GMAIL_COST: Record<string, number> = {
 	'threads.get': 10,
 	'threads.list': 10,
 	'messages.send': 100,
+	'drafts.create': 10,
+	'drafts.delete': 10,
+	'drafts.get': 5,
+	'drafts.list': 5,
+	'drafts.send': 100,
 };
 
 export interface GmailLabel {
@@ -293,8 +302,12 @@ export class GmailState {
 	readonly quota = new QuotaMeter();
 	/** History records older than this (ms) are dropped when history is read; 0 keeps them all. */
 	historyRetentionMs = 0;
+	/** users.drafts (create, list, get, send, delete). */
+	readonly drafts: GmailDrafts;
 
-	constructor(readonly oauth: OAuthState) {}
+	constructor(readonly oauth: OAuthState) {
+		this.drafts = new GmailDrafts(this);
+	}
 
 	private defaultAccount(): string {
 		return this.oauth.defaultUser.email;
@@ -494,6 +507,24 @@ export class GmailState {
 		if (added.length) this.record(box, 'labelAdded', msg, added);
 		if (removed.length) this.record(box, 'labelRemoved', msg, removed);
 		return msg;
+	}
+
+	/** `account:id` of messages whose messages.get always fails with this status (single call or batch part). */
+	readonly poisoned = new Map<string, number>();
+
+	/** Makes every messages.get of this message fail with `status` (500: Gmail's backend error). */
+	poison(id: string, status = 500, account?: string): void {
+		this.poisoned.set(`${this.mailbox(account).email}:${id}`, status);
+	}
+
+	/** messages.trash: the TRASH label is added (one labelAdded record). */
+	trash(id: string, account?: string): SandboxMessage {
+		return this.modifyLabels(id, ['TRASH'], [], account);
+	}
+
+	/** "Report spam": SPAM added, INBOX removed (as Gmail's web client does). */
+	markSpam(id: string, account?: string): SandboxMessage {
+		return this.modifyLabels(id, ['SPAM'], ['INBOX'], account);
 	}
 
 	deleteMessage(id: string, account?: string): void {
@@ -749,6 +780,8 @@ export class GmailState {
 			const box = this.begin(req, 'messages.get', readScopes);
 			const msg = box.messages.get(req.params.id);
 			if (!msg) throw googleError(404, 'Requested entity was not found.', 'notFound');
+			const poison = this.poisoned.get(`${box.email}:${msg.id}`);
+			if (poison !== undefined) throw googleError(poison, poison >= 500 ? 'Internal error encountered.' : 'Precondition check failed.', poison >= 500 ? 'backendError' : 'failedPrecondition');
 			const format = req.query.get('format') ?? 'full';
 			if (!['minimal', 'metadata', 'full', 'raw'].includes(format)) throw googleError(400, `Invalid format: ${format}`, 'invalidArgument');
 			return { status: 200, body: this.render(msg, format, req.query.getAll('metadataHeaders').flatMap((h) => h.split(','))) };
@@ -759,6 +792,13 @@ export class GmailState {
 			const msg = this.modifyLabels(req.params.id, body.addLabelIds, body.removeLabelIds, box.email);
 			return { status: 200, body: { id: msg.id, threadId: msg.threadId, labelIds: msg.labelIds } };
 		});
+		for (const action of ['trash', 'untrash'] as const) {
+			sandbox.route('POST', hosts, new RegExp(`${base}/messages/(?<id>[^/]+)/${action}$`), (req) => {
+				const box = this.begin(req, 'messages.modify', GMAIL_MODIFY_SCOPES);
+				const msg = action === 'trash' ? this.trash(req.params.id, box.email) : this.modifyLabels(req.params.id, [], ['TRASH'], box.email);
+				return { status: 200, body: { id: msg.id, threadId: msg.threadId, labelIds: msg.labelIds } };
+			});
+		}
 		sandbox.route('DELETE', hosts, new RegExp(`${base}/messages/(?<id>[^/]+)$`), (req) => {
 			const box = this.begin(req, 'messages.delete', ['https://mail.google.com/']);
 			this.deleteMessage(req.params.id, box.email);
@@ -793,6 +833,7 @@ export class GmailState {
 			const historyId = Math.max(...members.map((id) => box.messages.get(id)!.historyId));
 			return { status: 200, body: { id: req.params.id, historyId: String(historyId), messages } };
 		});
+		this.drafts.register(sandbox, hosts, base);
 		sandbox.route('GET', hosts, new RegExp(`${base}/history$`), (req) => {
 			const box = this.begin(req, 'history.list', readScopes);
 			return { status: 200, body: this.historyList(box, req) };
@@ -805,6 +846,23 @@ export class GmailState {
 	/** Requests seen inside batches (method + path), for tests. */
 	readonly batchParts: { method: string; path: string; status: number }[] = [];
 	recordBatchParts = true;
+
+	/** Runs one batch part through the routes above (not the batch route itself). */
+	private async dispatchPart(sandbox: GoogleSandbox, sub: SandboxRequest): Promise<SandboxResponse> {
+		for (const route of sandbox.routes) {
+			const methods = Array.isArray(route.method) ? route.method : [route.method];
+			if (!methods.includes(sub.method) || !(route.host instanceof RegExp ? route.host.test(sub.host) : route.host === sub.host)) continue;
+			const m = route.path.exec(sub.path);
+			if (!m || route.path.source.includes('batch')) continue;
+			sub.params = { ...(m.groups ?? {}) };
+			try {
+				return await route.handler(sub);
+			} catch (error) {
+				return error instanceof SandboxError ? { status: error.status, headers: error.headers, body: error.body } : { status: 500, body: googleError(500, String(error), 'backendError').body };
+			}
+		}
+		return { status: 404, body: googleError(404, `No route for ${sub.method} ${sub.path}`, 'notFound').body };
+	}
 
 	private async batch(sandbox: GoogleSandbox, req: SandboxRequest): Promise<SandboxResponse> {
 		const contentType = String(req.headers['content-type'] ?? '');
@@ -838,19 +896,14 @@ export class GmailState {
 				text: () => '',
 				json: (() => null) as SandboxRequest['json'],
 			};
-			let response: SandboxResponse = { status: 404, body: googleError(404, `No route for ${sub.method} ${sub.path}`, 'notFound').body };
-			for (const route of sandbox.routes) {
-				const methods = Array.isArray(route.method) ? route.method : [route.method];
-				if (!methods.includes(sub.method) || !(route.host instanceof RegExp ? route.host.test(sub.host) : route.host === sub.host)) continue;
-				const m = route.path.exec(sub.path);
-				if (!m || route.path.source.includes('batch')) continue;
-				sub.params = { ...(m.groups ?? {}) };
-				try {
-					response = await route.handler(sub);
-				} catch (error) {
-					response = error instanceof SandboxError ? { status: error.status, headers: error.headers, body: error.body } : { status: 500, body: googleError(500, String(error), 'backendError').body };
-				}
-				break;
+			// A part meets the same injected faults and latency as the same call sent alone.
+			const fault = sandbox.pickFault(sub);
+			if (fault?.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+			let response: SandboxResponse;
+			if (fault && fault.when !== 'after') response = sandbox.faultResponse(fault);
+			else {
+				response = await this.dispatchPart(sandbox, sub);
+				if (fault) response = sandbox.faultResponse(fault);
 			}
 			if (this.recordBatchParts) this.batchParts.push({ method: sub.method, path: sub.path, status: response.status });
 			const body = response.body === undefined ? '' : JSON.stringify(response.body);

@@ -205,7 +205,8 @@ export class GoogleSandbox {
 		this.server = undefined;
 	}
 
-	private pickFault(req: SandboxRequest): FaultRule | undefined {
+	/** The fault rule that applies to this request, if any (also used for the parts of a batch). */
+	pickFault(req: Pick<SandboxRequest, 'host' | 'path' | 'method'>): FaultRule | undefined {
 		for (const rule of this.faults) {
 			if (!matchesHost(rule.host, req.host)) continue;
 			if (rule.pathIncludes && !req.path.includes(rule.pathIncludes)) continue;
@@ -220,7 +221,8 @@ export class GoogleSandbox {
 		return undefined;
 	}
 
-	private faultResponse(rule: FaultRule): SandboxResponse {
+	/** The answer an injected fault gives (Google's error shape for the status, Retry-After if set). */
+	faultResponse(rule: FaultRule): SandboxResponse {
 		const status = rule.statuses ? rule.statuses[this.roundRobin++ % rule.statuses.length] : (rule.status ?? 503);
 		const headers: Record<string, string> = {};
 		if (rule.retryAfterSeconds !== undefined) headers['retry-after'] = String(rule.retryAfterSeconds);
@@ -230,7 +232,11 @@ export class GoogleSandbox {
 				? googleError(429, 'Too many concurrent requests for user.', 'rateLimitExceeded', { domain: 'usageLimits' })
 				: status === 403
 					? googleError(403, 'User Rate Limit Exceeded', 'userRateLimitExceeded', { domain: 'usageLimits' })
-					: googleError(status, 'The service is currently unavailable.', 'backendError');
+					: status === 404
+						? googleError(404, 'Requested entity was not found.', 'notFound')
+						: status === 400
+							? googleError(400, 'Invalid request.', 'invalidArgument')
+							: googleError(status, 'The service is currently unavailable.', 'backendError');
 		return { status, headers, body: err.body };
 	}
 
