@@ -2,7 +2,7 @@
 // midnight Pacific when Google's quota or the budget runs out.
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 import { estimateDailyUnits, nextPacificMidnight, pollsPerDay } from '../shared/youtube/quota';
-import { splitList, type TriggerState } from './state';
+import { RECHECK_DEFAULT_MINUTES, splitList, threadsRemembered, type TriggerState } from './state';
 
 /** Throws (activation or manual run, Over Budget = refuse) or warns once a day when the estimate exceeds the budget. */
 export function checkEstimate(ctx: IPollFunctions, state: TriggerState, event: string, budget: number, now: number): void {
@@ -11,7 +11,7 @@ export function checkEstimate(ctx: IPollFunctions, state: TriggerState, event: s
 	// The estimate: polls a day (from Poll Times) × units per poll.
 	const estimate = estimateFor.call(ctx, event);
 	if (estimate.unitsPerDay <= budget) return;
-	const text = `This trigger would use about ${estimate.unitsPerDay.toLocaleString('en-US')} YouTube quota units a day (${estimate.polls.toLocaleString('en-US')} polls × ${estimate.unitsPerPoll} units, plus new comments), over its Daily Unit Budget of ${budget.toLocaleString('en-US')}.`;
+	const text = `This trigger would use about ${estimate.unitsPerDay.toLocaleString('en-US')} YouTube quota units a day (${estimate.polls.toLocaleString('en-US')} polls × ${estimate.unitsPerPoll} units, plus new comments and the recheck of remembered threads), over its Daily Unit Budget of ${budget.toLocaleString('en-US')}.`;
 	const advice = 'Poll less often, watch fewer channels or videos, or raise the budget (a Google Cloud project gets 10,000 units a day by default). Set "Over Budget" to "Warn in the Log" to run anyway; the trigger then pauses until midnight Pacific whenever the budget is spent.';
 	if ((activating || manual) && ctx.getNodeParameter('overBudget', 'refuse') === 'refuse')
 		throw new NodeOperationError(ctx.getNode(), text, { description: advice });
@@ -52,8 +52,9 @@ function estimateFor(this: IPollFunctions, event: string): { unitsPerDay: number
 		pollsPerDay: polls,
 		commentSources: Math.max(1, count),
 		newCommentsPerDay: Number(options.expectedPerDay ?? 200),
-		recheckEveryPolls: Number(options.recheckEvery ?? 60),
-		recheckThreads: Math.max(0, Number(options.maxThreadsTracked ?? 200) - 100),
+		recheckEveryMinutes: Number(options.recheckEvery ?? RECHECK_DEFAULT_MINUTES),
+		// The remembered threads: the window's expected threads, at most Threads Remembered.
+		recheckThreads: Math.min(threadsRemembered(options), Number(options.expectedPerDay ?? 200) * Number(options.windowDays ?? 30)),
 	});
 	return { unitsPerDay: e.unitsPerDay, unitsPerPoll: e.unitsPerPoll, polls };
 }

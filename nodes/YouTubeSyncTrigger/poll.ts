@@ -9,13 +9,23 @@ import { checkEstimate, pause } from './budget';
 import { pollComments } from './pollComments';
 import { pollEngagement } from './pollEngagement';
 import type { TriggerState } from './state';
+import { keepUnsaved, restoreUnsaved } from './unsavedState';
 
 export async function runPoll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+	const state = this.getWorkflowStaticData('node') as IDataObject & TriggerState;
+	if (this.getMode() === 'manual') return await pollOnce.call(this, state, true);
+	restoreUnsaved(state);
+	try {
+		return await pollOnce.call(this, state, false);
+	} finally {
+		keepUnsaved(state);
+	}
+}
+
+async function pollOnce(this: IPollFunctions, state: IDataObject & TriggerState, manual: boolean): Promise<INodeExecutionData[][] | null> {
 	const now = Date.now();
-	const manual = this.getMode() === 'manual';
 	const event = this.getNodeParameter('event', 'comments') as string;
 	const budget = Math.max(1, Number(this.getNodeParameter('dailyBudget', 10000)));
-	const state = this.getWorkflowStaticData('node') as IDataObject & TriggerState;
 
 	checkEstimate(this, state, event, budget, now);
 

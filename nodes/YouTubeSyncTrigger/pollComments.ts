@@ -4,7 +4,7 @@ import { asNodeError } from '../shared/transport';
 import { classifyYouTubeError, commentReader, listCommentThreads } from '../shared/transport/youtube';
 import { readCursor, syncComments, type CommentSource, type SyncOptions } from '../shared/youtube/commentSync';
 import { threadToInboxMessage } from '../shared/youtube/inbox';
-import { connectedChannel, splitList, type PollOutcome, type Spend, type TriggerState } from './state';
+import { RECHECK_DEFAULT_MINUTES, connectedChannel, splitList, threadsRemembered, type PollOutcome, type Spend, type TriggerState } from './state';
 
 export async function pollComments(this: IPollFunctions, state: TriggerState, spend: Spend, manual: boolean): Promise<PollOutcome> {
 	const sourceKind = this.getNodeParameter('source', 'mine') as string;
@@ -15,13 +15,15 @@ export async function pollComments(this: IPollFunctions, state: TriggerState, sp
 	if (sources.length === 0) throw new NodeOperationError(this.getNode(), sourceKind === 'videos' ? 'Set at least one video ID' : 'Choose at least one channel');
 
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	const every = Math.max(0, Math.floor(Number(options.recheckEvery ?? 60)));
-	const polls = (state.polls ?? 0) + 1;
+	const every = Math.max(0, Number(options.recheckEvery ?? RECHECK_DEFAULT_MINUTES));
 	const syncOptions: SyncOptions = {
 		includeReplies: options.includeReplies !== false,
 		emitEdits: options.emitEdits === true,
-		maxThreadsTracked: Math.max(100, Number(options.maxThreadsTracked ?? 200)),
-		recheckOlderThreads: !manual && every > 0 && polls % every === 0,
+		// A manual run ("Fetch test event") reads one page, never the whole window.
+		maxThreadsTracked: manual ? 100 : threadsRemembered(options),
+		windowDays: Math.max(1, Number(options.windowDays ?? 30)),
+		recheckEveryMs: manual ? 0 : every * 60_000,
+		now: Date.now(),
 	};
 	// Work on a copy: the stored cursor changes only when this poll ends normally (or stops on quota
 	// with what it has fully processed), never half-way through a failure.
@@ -51,7 +53,6 @@ export async function pollComments(this: IPollFunctions, state: TriggerState, sp
 	}
 
 	state.comments = cursor as unknown as IDataObject;
-	state.polls = polls;
 	return {
 		items: result.messages.length ? [this.helpers.returnJsonArray(result.messages as unknown as IDataObject[])] : null,
 		stop: result.stopped?.reason,

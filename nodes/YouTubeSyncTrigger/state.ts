@@ -1,5 +1,5 @@
 // What the YouTube sync trigger remembers between polls, and the small pieces every poll uses.
-import { NodeOperationError, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 import type { DailyUsage } from '../shared/youtube/quota';
 import type { StoredSnapshot } from '../shared/youtube/engagement';
 import { getChannels } from '../shared/transport/youtube';
@@ -21,8 +21,16 @@ export interface TriggerState {
 	pauseReason?: 'quota' | 'budget';
 	/** The day an over-budget warning was last logged. */
 	warnedDay?: string;
-	/** Scheduled polls so far (for "Recheck Older Threads Every"). */
-	polls?: number;
+	/** This trigger's id for what n8n may not save between polls (see unsavedState.ts). */
+	sid?: string;
+}
+
+/** Recheck the remembered threads every 10 minutes by default: replies there arrive within that. */
+export const RECHECK_DEFAULT_MINUTES = 10;
+
+/** Threads Remembered per source (100 to 5,000, default 1,000). */
+export function threadsRemembered(options: IDataObject): number {
+	return Math.min(5000, Math.max(100, Number(options.maxThreadsTracked ?? 1000)));
 }
 
 export interface PollOutcome {

@@ -233,11 +233,12 @@ describe('YouTube Sync trigger: budget and engagement', () => {
 	test('over the daily budget: activation is refused with the estimate; "warn" runs and logs it', async () => {
 		const { credentials } = setup();
 		const refused = await poller(credentials, { dailyBudget: 1000 }).poll({ activation: true });
-		// 1,440 polls × 1 unit + 200 expected new comments + hourly recheck of 100 older threads (2 × 24).
-		expect(refused.error?.message).toMatch(/about 1,688 YouTube quota units a day \(1,440 polls × 1 units/);
+		// 1,440 polls × 1 unit + 200 expected new comments + the recheck of 1,000 remembered threads
+		// every 10 minutes (the 9 pages below the newest, 144 times).
+		expect(refused.error?.message).toMatch(/about 2,936 YouTube quota units a day \(1,440 polls × 1 units/);
 		expect(refused.error?.message).toMatch(/Daily Unit Budget of 1,000/);
-		// Every 5 minutes: 288 + 200 + 10 = 498 units, under budget.
-		const fine = await poller(credentials, { dailyBudget: 1000, pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] } }).poll({ activation: true });
+		// Every 5 minutes with an hourly recheck: 288 + 200 + 24 × 9 = 704 units, under budget.
+		const fine = await poller(credentials, { dailyBudget: 1000, pollTimes: { item: [{ mode: 'everyX', value: 5, unit: 'minutes' }] }, options: { recheckEvery: 60 } }).poll({ activation: true });
 		expect(fine.error).toBeUndefined();
 		const warned = await poller(credentials, { dailyBudget: 1000, overBudget: 'warn' }).poll({ activation: true });
 		expect(warned.error).toBeUndefined();
@@ -261,24 +262,25 @@ describe('YouTube Sync trigger: budget and engagement', () => {
 		expect(idsOf(ok(await p.poll()).items)).toEqual([d.id]);
 	});
 
-	test('Recheck Older Threads: a reply on a thread past the newest 100 is found by the periodic recheck (commentThreads?id=)', async () => {
+	test('Recheck Remembered Threads: a reply on a thread past the newest 100 is found by the recheck (the list pages below the newest) once it is due', async () => {
 		const yt = sandbox.youtube;
 		const { channel, credentials } = setup();
 		const video = yt.addVideo(channel.id);
 		const threads = Array.from({ length: 120 }, () => yt.addComment(video.id));
 		const p = poller(credentials, { options: { recheckEvery: 3 } }, { durableCursors: true });
-		await activate(p); // scheduled poll 1: remembers the 100 threads of the newest page (threads[20..119])
+		await activate(p); // the activation poll remembers all 120 threads (two pages)
 		// 30 new threads push threads[20..49] off the newest page; they stay remembered.
 		const pushed = Array.from({ length: 30 }, () => yt.addComment(video.id).id);
-		expect(idsOf(ok(await p.poll()).items).sort()).toEqual([...pushed].sort()); // poll 2
+		expect(idsOf(ok(await p.poll()).items).sort()).toEqual([...pushed].sort());
 		const older = threads[25];
 		const r = yt.addReply(older.id, { text: 'late question' });
 		const newestOnly = yt.addReply(threads[119].id, { text: 'on the newest page' });
-		const p3 = ok(await p.poll()); // poll 3: the recheck
-		expect(idsOf(p3.items).sort()).toEqual([r.id, newestOnly.id].sort());
-		const byId = sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads').filter((q) => q.query.id !== undefined);
-		expect(byId).toHaveLength(1);
-		expect(String(byId[0].query.id).split(',')).toContain(older.id);
+		sandbox.server.clearRequests();
+		expect(idsOf(ok(await p.poll()).items)).toEqual([newestOnly.id]); // the recheck is not due yet
+		travelTo(Date.now() + 3 * 60_000);
+		expect(idsOf(ok(await p.poll()).items)).toEqual([r.id]);
+		const pages = sandbox.server.seen('youtube.googleapis.com', '/youtube/v3/commentThreads');
+		expect(pages.map((q) => q.query.pageToken !== undefined)).toEqual([false, false, true]);
 		expect(ok(await p.poll()).items).toBeNull();
 	});
 

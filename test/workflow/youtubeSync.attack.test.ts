@@ -2,8 +2,6 @@
 // lenient fake would (issue #10, items 12–15): a backlog of thousands of threads after a quota pause,
 // comments that become visible late (held for review, index lag) with an older publishedAt, n8n's
 // scheduler building a fresh workflow for every poll, and replies on threads far from the newest page.
-// `test.failing`: what the trigger on main gets wrong (the output before the fix is in the issue's note);
-// the fix turns each into a plain test.
 import type { IDataObject } from 'n8n-workflow';
 import { nextPacificMidnight } from '../../nodes/shared/youtube/quota';
 import { startSandbox, type Sandbox, type SbThread } from '../sandbox';
@@ -133,7 +131,7 @@ describe('sandbox: YouTube as its documentation allows', () => {
 });
 
 describe.each([false, true])('item 12: a backlog beyond 20 pages (durable cursors: %s)', (durableCursors) => {
-	test.failing('5,000 threads arriving during a quota pause are all emitted once after the Pacific-midnight reset, within the daily budget; the sync completes and its state shrinks back', async () => {
+	test('5,000 threads arriving during a quota pause are all emitted once after the Pacific-midnight reset, within the daily budget; the sync completes and its state shrinks back', async () => {
 		const yt = sandbox.youtube;
 		const rep = youtubeRep(sandbox);
 		const videos = Array.from({ length: 5 }, () => yt.addVideo(rep.channel.id));
@@ -180,7 +178,7 @@ describe.each([false, true])('item 12: a backlog beyond 20 pages (durable cursor
 });
 
 describe('item 13: late comments (held for review, index lag) are emitted', () => {
-	test.failing('a comment held for review and approved after newer comments were emitted comes out once, on the newest page within a minute, deeper within 10 minutes', async () => {
+	test('a comment held for review and approved after newer comments were emitted comes out once, on the newest page within a minute, deeper within 10 minutes', async () => {
 		const yt = sandbox.youtube;
 		const rep = youtubeRep(sandbox);
 		const video = yt.addVideo(rep.channel.id);
@@ -205,7 +203,7 @@ describe('item 13: late comments (held for review, index lag) are emitted', () =
 		expect(late.at.get(heldDeep.id)).toBeLessThanOrEqual(10);
 	});
 
-	test.failing('index lag: a comment listed 90 s after its publishedAt, below newer comments already emitted, comes out once', async () => {
+	test('index lag: a comment listed 90 s after its publishedAt, below newer comments already emitted, comes out once', async () => {
 		const yt = sandbox.youtube;
 		const rep = youtubeRep(sandbox);
 		const video = yt.addVideo(rep.channel.id);
@@ -223,7 +221,7 @@ describe('item 13: late comments (held for review, index lag) are emitted', () =
 });
 
 describe('item 14: state survives n8n building a fresh workflow for each poll (scheduler on, durable cursors off)', () => {
-	test.failing('a quota pause set by a poll that emitted nothing holds on the next poll: no call to Google until midnight Pacific', async () => {
+	test('a quota pause set by a poll that emitted nothing holds on the next poll: no call to Google until midnight Pacific', async () => {
 		const yt = sandbox.youtube;
 		const rep = youtubeRep(sandbox);
 		yt.addVideo(rep.channel.id);
@@ -238,7 +236,7 @@ describe('item 14: state survives n8n building a fresh workflow for each poll (s
 		expect(youtubeRequests()).toBe(0);
 	});
 
-	test.failing("the day's unit count holds across idle polls: the Daily Unit Budget stops the calls", async () => {
+	test("the day's unit count holds across idle polls: the Daily Unit Budget stops the calls", async () => {
 		const yt = sandbox.youtube;
 		const rep = youtubeRep(sandbox);
 		yt.addVideo(rep.channel.id);
@@ -249,7 +247,7 @@ describe('item 14: state survives n8n building a fresh workflow for each poll (s
 		expect(yt.totalUnits - before).toBe(6);
 	});
 
-	test.failing('the recheck schedule holds: a reply on a remembered thread past the newest page arrives within the recheck interval, and the recheck does not run on every poll', async () => {
+	test('the recheck schedule holds: a reply on a remembered thread past the newest page arrives within the recheck interval, and the recheck does not run on every poll', async () => {
 		const yt = sandbox.youtube;
 		const rep = youtubeRep(sandbox);
 		const video = yt.addVideo(rep.channel.id);
@@ -271,7 +269,7 @@ describe('item 14: state survives n8n building a fresh workflow for each poll (s
 });
 
 describe.each(['published', 'activity'] as const)('item 15: replies on remembered threads of the last 30 days (thread order: %s)', (threadOrder) => {
-	test.failing('a channel with 1,000 threads of the last 30 days: every reply arrives once within 10 minutes, at under 3,000 units a day', async () => {
+	test('a channel with 1,000 threads of the last 30 days: every reply arrives once within 10 minutes, at under 3,000 units a day', async () => {
 		const yt = sandbox.youtube;
 		yt.threadOrder = threadOrder;
 		const rep = youtubeRep(sandbox);

@@ -140,12 +140,6 @@ export function commentReader(ctx: GoogleContext, hooks: { beforeCall?: (units: 
 			hooks.afterCall?.(1);
 			return page;
 		},
-		async listThreadsByIds(ids) {
-			hooks.beforeCall?.(1);
-			const page = await youtubeGet<YtListResponse<YtCommentThread>>(ctx, 'commentThreads', { part: 'snippet,replies', id: ids.join(','), textFormat: 'plainText' });
-			hooks.afterCall?.(1);
-			return page;
-		},
 		classify: classifyYouTubeError,
 	};
 }

@@ -25,14 +25,28 @@ export interface ThreadState {
 }
 
 export interface SourceCursor {
-	/** Newest top-level publishedAt of a completed read (everything at or before it has been seen). */
+	/**
+	 * Untracked threads published at or before this time count as seen (they existed before the
+	 * trigger started, or were forgotten when they left the remembered window). Any other thread
+	 * that is not remembered is new, whatever its time: late comments (held for review, index lag)
+	 * come out when they appear.
+	 */
+	floor?: string;
+	/** Cursors written before the floor existed: the newest time of a completed read (read as the floor). */
 	hwm?: string;
 	hwmIds?: string[];
-	/** Newest publishedAt/updatedAt of anything seen: the reply floor for threads adopted later. */
+	/** Newest publishedAt/updatedAt of anything seen: the reply floor for threads adopted on the first poll. */
 	mark?: string;
 	primed?: boolean;
 	/** Comments are disabled on this video (last poll). */
 	disabled?: boolean;
+	/**
+	 * A backlog read that did not finish within one poll: where to continue (Google's page token) and
+	 * the newest time remembered when it began (the read ends on reaching it).
+	 */
+	scan?: { token: string; bottom: string };
+	/** When the remembered threads were last all read again (the recheck), ISO. */
+	sweptAt?: string;
 	threads: Record<string, ThreadState>;
 }
 
@@ -46,8 +60,6 @@ export type YtErrorClass = 'quota' | 'commentsDisabled' | 'budget' | 'other';
 export interface CommentReader {
 	listThreads(source: CommentSource, pageToken: string | undefined, maxResults: number): Promise<YtListResponse<YtCommentThread>>;
 	listReplies(parentId: string, pageToken: string | undefined): Promise<YtListResponse<YtComment>>;
-	/** commentThreads?id=a,b,… (up to 50 ids, one unit): used to recheck older remembered threads. */
-	listThreadsByIds?(ids: string[]): Promise<YtListResponse<YtCommentThread>>;
 	/** How an error thrown by the reader should be treated. */
 	classify(error: unknown): YtErrorClass;
 }
@@ -61,15 +73,19 @@ export interface SyncOptions {
 	firstPoll?: 'now' | 'all';
 	/** commentThreads page size (≤ 100). */
 	pageSize?: number;
-	/** Threads remembered per source after a completed read (newest first). */
+	/** Threads remembered per source at most (newest first; default 1,000). */
 	maxThreadsTracked?: number;
-	/** Pages read per source and poll; a longer backlog continues next poll. */
+	/** Threads are remembered this many days after they were published (default 30). */
+	windowDays?: number;
+	/** Pages read per source and poll for new threads; a longer backlog continues next poll (default 20). */
 	maxPagesPerSource?: number;
 	/**
-	 * Also recheck the remembered threads that were not on the newest page (commentThreads?id=, 50 per
-	 * unit) for new replies. The caller sets it every N polls.
+	 * Read every remembered thread again (the list pages below the newest, 100 threads a unit) when the
+	 * last such recheck is this old, for replies and late comments there. 0: never (default).
 	 */
-	recheckOlderThreads?: boolean;
+	recheckEveryMs?: number;
+	/** The clock (ms since epoch; default Date.now()). */
+	now?: number;
 }
 
 export type SyncedMessage = InboxMessage & { edited?: true };

@@ -1,5 +1,6 @@
 // The comment cursor: reads a channel's (or a video's) comment threads newest first and stops at
-// what it has already seen, so a poll with nothing new costs one list page (one quota unit).
+// the first page with nothing new, so a poll with nothing new costs one list page (one quota unit);
+// a periodic recheck reads the remembered window again for replies and late comments.
 // Pure: the API calls are injected (commentCursor.ts: the shapes; commentThread.ts: one thread).
 import {
 	SyncStop,
@@ -12,21 +13,80 @@ import {
 	type SyncResult,
 	type SyncedMessage,
 } from './commentCursor';
-import { byPublished, isSeen, maxIso, processThread, topPublished, type ThreadOptions } from './commentThread';
+import { byPublished, maxIso, processThread, topPublished, type ThreadOptions } from './commentThread';
+import type { YtCommentThread } from './types';
 
 export * from './commentCursor';
 
-function prune(cur: SourceCursor, keep: number): void {
-	const entries = Object.entries(cur.threads);
-	if (entries.length <= keep) return;
-	entries.sort((a, b) => (a[1].p < b[1].p ? 1 : a[1].p > b[1].p ? -1 : 0));
-	cur.threads = Object.fromEntries(entries.slice(0, keep));
+const DAY_MS = 86_400_000;
+/** A recheck is due this much before its interval ends, so polls a few seconds early do not skip it. */
+const RECHECK_SLACK_MS = 30_000;
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/** A thread that is not remembered and not older than the floor: new, whatever its time. */
+function isNew(cur: SourceCursor, t: YtCommentThread): boolean {
+	return !cur.threads[t.id] && topPublished(t) > (cur.floor ?? '');
+}
+
+/** Keeps the threads of the window (newest first, at most `keep`); the floor rises over what is dropped. */
+function prune(cur: SourceCursor, keep: number, windowStart: string): void {
+	const entries = Object.entries(cur.threads).sort((a, b) => (a[1].p < b[1].p ? 1 : a[1].p > b[1].p ? -1 : 0));
+	const kept = entries.filter(([, st], i) => i < keep && st.p >= windowStart);
+	if (kept.length === entries.length) return;
+	for (const [, st] of entries.slice(kept.length)) cur.floor = maxIso(cur.floor, st.p);
+	cur.threads = Object.fromEntries(kept);
+}
+
+interface Pass {
+	reader: CommentReader;
+	source: CommentSource;
+	cur: SourceCursor;
+	opts: ThreadOptions;
+	pageSize: number;
+	sink: SyncedMessage[];
+	/** Pages read so far this poll. */
+	pages: number;
 }
 
 /**
- * One source. Threads newer than the last completed read are emitted (with their replies); threads on
- * the first page that are already known are checked for new replies (and edits) at no extra cost.
- * Paging continues only while every thread on a page is new.
+ * One page: remembered threads are checked for new replies and edits (free: the page is paid),
+ * new threads are emitted with their replies, older unremembered ones are left alone.
+ * With `adopt` (the first poll) threads are remembered without emitting.
+ */
+async function readPage(pass: Pass, token: string | undefined, adopt = false) {
+	const response = await pass.reader.listThreads(pass.source, token, pass.pageSize);
+	pass.pages++;
+	const threads = response.items ?? [];
+	let fresh = 0;
+	let oldest: string | undefined;
+	// Google's newest time on the page: replies up to it count as seen in threads adopted here.
+	let pageMark: string | undefined;
+	for (const t of threads)
+		for (const c of [t.snippet?.topLevelComment, ...(t.replies?.comments ?? [])]) pageMark = maxIso(pageMark, maxIso(c?.snippet?.publishedAt, c?.snippet?.updatedAt));
+	pass.cur.mark = maxIso(pass.cur.mark, pageMark);
+	const adoptFloor = adopt ? (pageMark ?? '') : undefined;
+	for (const t of threads) {
+		const p = topPublished(t);
+		if (oldest === undefined || p < oldest) oldest = p;
+		const known = pass.cur.threads[t.id] !== undefined;
+		if (!known && adoptFloor === undefined && !isNew(pass.cur, t)) continue;
+		if (!known && adoptFloor === undefined) fresh++;
+		const { messages, state } = await processThread(pass.reader, pass.cur, t, pass.opts, known ? undefined : adoptFloor);
+		pass.sink.push(...messages);
+		pass.cur.threads[t.id] = state;
+	}
+	return { next: response.nextPageToken || undefined, fresh, oldest, empty: threads.length === 0 };
+}
+
+/**
+ * One source, one poll:
+ * 1. from the newest page down, while pages hold new threads (a burst of more than `maxPagesPerSource`
+ *    pages leaves a scan: Google's page token and where it ends, continued next poll);
+ * 2. a pending scan, from its token down to the newest time remembered when it began;
+ * 3. when due, the recheck: the remaining pages down to the window, where replies on remembered
+ *    threads and late comments (older than what was seen, but not remembered) are found.
+ * Threads are told apart by id, never by a time mark, so nothing older than the newest is lost.
  */
 export async function syncSource(
 	reader: CommentReader,
@@ -39,84 +99,90 @@ export async function syncSource(
 	const key = sourceKey(source);
 	const cur: SourceCursor = (cursor.sources[key] ??= { threads: {} });
 	cur.threads ??= {};
-	const opts = { emitEdits: options.emitEdits === true, includeReplies: options.includeReplies !== false };
-	const pageSize = Math.min(100, Math.max(1, options.pageSize ?? 100));
-	const maxPages = options.maxPagesPerSource ?? 20;
-	const priming = !cur.primed && cur.hwm === undefined;
-	const adoptOnly = priming && (options.firstPoll ?? 'now') === 'now';
-	const messages = sink;
-	let newest: { p: string; ids: string[] } | undefined;
-	let mark = cur.mark;
-	let pageToken: string | undefined;
-	let complete = false;
-	const onFirstPage = new Set<string>();
-
-	for (let page = 0; page < maxPages; page++) {
-		const response = await reader.listThreads(source, pageToken, pageSize);
-		const threads = response.items ?? [];
-		let pageMark: string | undefined;
-		for (const t of threads) {
-			pageMark = maxIso(pageMark, maxIso(topPublished(t), t.snippet?.topLevelComment?.snippet?.updatedAt));
-			for (const r of t.replies?.comments ?? []) pageMark = maxIso(pageMark, maxIso(r.snippet?.publishedAt, r.snippet?.updatedAt));
-		}
-		let reachedSeen = false;
-		for (const t of threads) {
-			const p = topPublished(t);
-			if (page === 0) onFirstPage.add(t.id);
-			if (isSeen(cur, t.id, p) && !cur.threads[t.id]) reachedSeen = true;
-			if (cur.threads[t.id] && cur.hwm !== undefined && p <= cur.hwm) reachedSeen = true;
-			// Only the first page is inspected for known threads; later pages only for new ones.
-			if (page > 0 && isSeen(cur, t.id, p)) continue;
-			const { messages: m, state } = await processThread(reader, cur, t, opts, pageMark, adoptOnly);
-			messages.push(...m);
-			cur.threads[t.id] = state;
-			if (!newest || p > newest.p) newest = { p, ids: [t.id] };
-			else if (p === newest.p) newest.ids.push(t.id);
-		}
-		mark = maxIso(mark, pageMark);
-		pageToken = response.nextPageToken || undefined;
-		if (priming || reachedSeen || !pageToken) {
-			complete = true;
-			break;
-		}
-	}
-
-	if (complete) {
-		if (newest && (cur.hwm === undefined || newest.p > cur.hwm)) {
-			cur.hwm = newest.p;
-			cur.hwmIds = newest.ids;
-		} else if (newest && newest.p === cur.hwm) {
-			cur.hwmIds = [...new Set([...(cur.hwmIds ?? []), ...newest.ids])];
-		}
+	if (cur.hwm !== undefined) {
+		// A cursor from before the floor: its high-water mark bounded what had been seen.
+		cur.floor = maxIso(cur.floor, cur.hwm);
 		cur.primed = true;
-		if (mark !== undefined) cur.mark = mark;
-		prune(cur, Math.max(options.maxThreadsTracked ?? 300, pageSize));
-		if (options.recheckOlderThreads && !priming && reader.listThreadsByIds) await recheckOlder(reader, cur, onFirstPage, opts, messages);
+		delete cur.hwm;
+		delete cur.hwmIds;
 	}
-	return { messages, complete };
-}
+	const now = options.now ?? Date.now();
+	const keep = Math.max(1, options.maxThreadsTracked ?? 1000);
+	const windowStart = iso(now - (options.windowDays ?? 30) * DAY_MS);
+	const pass: Pass = {
+		reader,
+		source,
+		cur,
+		opts: { emitEdits: options.emitEdits === true, includeReplies: options.includeReplies !== false },
+		pageSize: Math.min(100, Math.max(1, options.pageSize ?? 100)),
+		sink,
+		pages: 0,
+	};
+	const maxPages = Math.max(1, options.maxPagesPerSource ?? 20);
+	const windowPages = Math.ceil(keep / pass.pageSize) + 1;
 
-/** New replies (and edits) on remembered threads that are no longer on the newest page. */
-async function recheckOlder(
-	reader: CommentReader,
-	cur: SourceCursor,
-	skip: Set<string>,
-	opts: ThreadOptions,
-	sink: SyncedMessage[],
-): Promise<void> {
-	const ids = Object.entries(cur.threads)
-		.filter(([id]) => !skip.has(id))
-		.sort((a, b) => (a[1].p < b[1].p ? 1 : a[1].p > b[1].p ? -1 : 0))
-		.map(([id]) => id);
-	for (let i = 0; i < ids.length; i += 50) {
-		const response = await reader.listThreadsByIds!(ids.slice(i, i + 50));
-		for (const t of response.items ?? []) {
-			if (!cur.threads[t.id]) continue;
-			const { messages, state } = await processThread(reader, cur, t, opts, undefined, false);
-			sink.push(...messages);
-			cur.threads[t.id] = state;
-		}
+	if (!cur.primed) {
+		// The first poll: remember the window (what exists now counts as seen), or emit the newest page.
+		let token: string | undefined;
+		let page = 0;
+		let oldest: string | undefined;
+		do {
+			const r = await readPage(pass, token, !(options.firstPoll === 'all' && page === 0));
+			token = r.next;
+			oldest = r.oldest;
+		} while (token && (oldest ?? '') >= windowStart && ++page < windowPages && Object.keys(cur.threads).length < keep);
+		// Threads on the pages not read are no newer than the last page's oldest: seen.
+		if (token) cur.floor = maxIso(cur.floor, oldest);
+		cur.primed = true;
+		cur.sweptAt = iso(now);
+		prune(cur, keep, windowStart);
+		return { messages: sink, complete: true };
 	}
+
+	// 1. New threads from the top.
+	const knownTop = Object.values(cur.threads).reduce<string | undefined>((top, st) => maxIso(top, st.p), undefined) ?? cur.floor ?? '';
+	let r = await readPage(pass, undefined);
+	while (r.fresh > 0 && r.next && pass.pages < maxPages) r = await readPage(pass, r.next);
+	if (r.fresh > 0 && r.next) {
+		// More than a poll's pages of new threads: continue there next poll (an older scan ends lower).
+		cur.scan = { token: r.next, bottom: cur.scan?.bottom ?? knownTop };
+		return { messages: sink, complete: false };
+	}
+	const after = r.next;
+	let scanEnded = false;
+
+	// 2. The backlog left by an earlier poll, down to where it began.
+	if (cur.scan) {
+		const scan = cur.scan;
+		let s = { next: scan.token as string | undefined, oldest: undefined as string | undefined, empty: false };
+		while (s.next && pass.pages < maxPages) {
+			s = await readPage(pass, s.next);
+			if (s.empty || (s.oldest ?? '') <= scan.bottom) s.next = undefined;
+		}
+		if (s.next) {
+			cur.scan = { token: s.next, bottom: scan.bottom };
+			return { messages: sink, complete: false };
+		}
+		delete cur.scan;
+		scanEnded = true;
+	}
+
+	// 3. The recheck of the remembered window (the newest page was read above).
+	const every = options.recheckEveryMs ?? 0;
+	const due = every > 0 && (cur.sweptAt === undefined || now - Date.parse(cur.sweptAt) >= every - RECHECK_SLACK_MS);
+	// (Right after a backlog the recheck waits for the next poll: it starts below the newest pages.)
+	if (due && !scanEnded) {
+		const bottom = maxIso(cur.floor, windowStart) ?? windowStart;
+		let token = after;
+		let sweepPages = 0;
+		while (token && sweepPages++ < windowPages) {
+			const page = await readPage(pass, token);
+			token = (page.oldest ?? '') <= bottom ? undefined : page.next;
+		}
+		cur.sweptAt = iso(now);
+	}
+	prune(cur, keep, windowStart);
+	return { messages: sink, complete: true };
 }
 
 /**

@@ -1,5 +1,5 @@
 // One comment thread against what the cursor remembers of it: what to emit (the top-level comment,
-// new replies, edits) and its new state. Replies beyond the few that come with a thread are fetched
+// new replies, edits) and its new state. The caller decides that an unremembered thread is new. Replies beyond the few that come with a thread are fetched
 // (comments?parentId) only when the thread's totalReplyCount says there are more. Pure.
 import { replyToInboxMessage, threadToInboxMessage } from './inbox';
 import type { YtComment, YtCommentThread } from './types';
@@ -11,12 +11,6 @@ export const maxIso = (a: string | undefined, b: string | undefined): string | u
 
 export function topPublished(t: YtCommentThread): string {
 	return t.snippet?.topLevelComment?.snippet?.publishedAt ?? '';
-}
-
-export function isSeen(cur: SourceCursor, id: string, p: string): boolean {
-	if (cur.threads[id]) return true;
-	if (cur.hwm === undefined) return false;
-	return p < cur.hwm || (p === cur.hwm && (cur.hwmIds ?? []).includes(id));
 }
 
 function newerThan(rp: string | undefined, rpIds: string[] | undefined, reply: YtComment): boolean {
@@ -69,9 +63,8 @@ export async function processThread(
 	cur: SourceCursor,
 	t: YtCommentThread,
 	opts: ThreadOptions,
-	/** First poll: remember the thread, emit nothing; replies up to this time count as seen. */
-	adoptFloor: string | undefined,
-	adoptOnly: boolean,
+	/** Set on the first poll: remember the thread and emit nothing; replies up to this time count as seen. */
+	adoptFloor?: string,
 ): Promise<{ messages: SyncedMessage[]; state: ThreadState }> {
 	const included = t.replies?.comments ?? [];
 	const total = t.snippet?.totalReplyCount ?? included.length;
@@ -79,10 +72,9 @@ export async function processThread(
 	const messages: SyncedMessage[] = [];
 	const top = threadToInboxMessage(t);
 
-	if (!known && (adoptOnly || isSeen(cur, t.id, topPublished(t)))) {
-		// Seen before (first poll, or a thread forgotten after leaving the tracked window): remember
-		// it without emitting; replies newer than the source's mark count as new from now on.
-		return { messages, state: threadState(t, included, adoptOnly ? adoptFloor : cur.mark, opts.emitEdits) };
+	if (!known && adoptFloor !== undefined) {
+		// Existing when the trigger started: remember it without emitting; newer replies are new.
+		return { messages, state: threadState(t, included, adoptFloor, opts.emitEdits) };
 	}
 
 	if (!known) {

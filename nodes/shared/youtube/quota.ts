@@ -110,8 +110,11 @@ export interface QuotaEstimateInput {
 	engagementVideos?: number;
 	/** Whether the videos come from the channel's uploads playlist (one playlistItems page per 50). */
 	engagementFromUploads?: boolean;
-	/** Recheck of older remembered threads: every this many polls (0 = off), this many threads per source. */
-	recheckEveryPolls?: number;
+	/**
+	 * The recheck of the remembered threads: every this many minutes (0 = off; never more often than
+	 * the polls), reading the list pages below the newest one for this many threads per source.
+	 */
+	recheckEveryMinutes?: number;
 	recheckThreads?: number;
 }
 
@@ -134,11 +137,10 @@ export function estimateDailyUnits(input: QuotaEstimateInput): QuotaEstimate {
 	const engagement = (videoPages + playlistPages) * YOUTUBE_COST.list;
 	const unitsPerPoll = comments + engagement;
 	const replies = Math.ceil(input.newCommentsPerDay ?? 0) * YOUTUBE_COST.list;
-	const every = input.recheckEveryPolls ?? 0;
-	const recheck =
-		every > 0 && input.commentSources > 0
-			? Math.ceil((input.pollsPerDay / every) * input.commentSources * Math.ceil((input.recheckThreads ?? 0) / 50)) * YOUTUBE_COST.list
-			: 0;
+	const every = input.recheckEveryMinutes ?? 0;
+	const rechecks = every > 0 ? Math.min(input.pollsPerDay, 1440 / every) : 0;
+	const pagesBelowNewest = Math.max(0, Math.ceil((input.recheckThreads ?? 0) / 100) - 1);
+	const recheck = Math.ceil(rechecks * input.commentSources * pagesBelowNewest) * YOUTUBE_COST.list;
 	return {
 		unitsPerPoll,
 		unitsPerDay: Math.ceil(unitsPerPoll * input.pollsPerDay + replies + recheck),

@@ -71,17 +71,6 @@ class FakeChannel {
 				const offset = Number(pageToken ?? 0);
 				return { items: t.replies.slice(offset, offset + 3), nextPageToken: offset + 3 < t.replies.length ? String(offset + 3) : undefined };
 			},
-			listThreadsByIds: async (ids) => {
-				this.charge(`byId:${ids.length}`);
-				const items: YtCommentThread[] = this.threads
-					.filter((t) => ids.includes(t.id))
-					.map((t) => ({
-						id: t.id,
-						snippet: { channelId: 'UC1', videoId: t.videoId, topLevelComment: t.top, totalReplyCount: t.replies.length },
-						replies: { comments: this.includedOrder === 'oldest' ? t.replies.slice(0, this.included) : t.replies.slice(-this.included) },
-					}));
-				return { items };
-			},
 			classify: (e) => {
 				const r = (e as { reason?: string }).reason;
 				return r === 'quotaExceeded' ? 'quota' : r === 'commentsDisabled' ? 'commentsDisabled' : 'other';
@@ -95,7 +84,7 @@ const CH: CommentSource = { kind: 'channel', id: 'UC1' };
 async function poll(fake: FakeChannel, cursor: CommentCursor, opts = {}) {
 	fake.calls = [];
 	// As the trigger does: the cursor goes through JSON (static data) between polls.
-	const result = await syncComments(fake.reader(), [CH], cursor, { pageSize: 10, ...opts });
+	const result = await syncComments(fake.reader(), [CH], cursor, { pageSize: 10, now: fake.clock, ...opts });
 	const persisted = readCursor(JSON.parse(JSON.stringify(cursor)));
 	return { ...result, ids: result.messages.map((m) => m.commentId), calls: [...fake.calls], cursor: persisted };
 }
@@ -276,24 +265,97 @@ test('readCursor accepts JSON text and starts fresh on anything else', () => {
 	expect(readCursor(JSON.stringify(c))).toEqual(c);
 });
 
-test('replies on remembered threads past the newest page: missed without the recheck, found once with it', async () => {
+test('replies on remembered threads past the newest page: missed without the recheck, found once when it is due', async () => {
 	const fake = new FakeChannel();
 	const threads = Array.from({ length: 15 }, () => {
 		fake.tick();
 		return fake.comment();
 	});
-	// pageSize 10: the 5 oldest threads are not on the newest page; all 15 are remembered.
+	// pageSize 10: the first poll reads both pages and remembers all 15 threads (the window).
 	let cursor = (await poll(fake, emptyCursor(), { maxThreadsTracked: 20 })).cursor;
-	expect(Object.keys(cursor.sources['channel:UC1'].threads)).toHaveLength(10);
-	// Primed with a page of 100 instead, all 15 are remembered; later polls read pages of 10.
-	cursor = (await poll(fake, emptyCursor(), { maxThreadsTracked: 20, pageSize: 100 })).cursor;
 	expect(Object.keys(cursor.sources['channel:UC1'].threads)).toHaveLength(15);
 	fake.tick();
 	const r1 = fake.reply(threads[0]);
 	const without = await poll(fake, cursor, { maxThreadsTracked: 20 });
 	expect(without.ids).toEqual([]);
-	const withRecheck = await poll(fake, without.cursor, { maxThreadsTracked: 20, recheckOlderThreads: true });
+	expect(without.calls).toEqual(['threads:UC1:0']);
+	// The recheck is due a minute after the first poll's read of the window: the second page again.
+	fake.tick(60_000);
+	const withRecheck = await poll(fake, without.cursor, { maxThreadsTracked: 20, recheckEveryMs: 60_000 });
 	expect(withRecheck.ids).toEqual([r1]);
-	expect(withRecheck.calls).toEqual(['threads:UC1:0', 'byId:5']);
-	expect((await poll(fake, withRecheck.cursor, { maxThreadsTracked: 20, recheckOlderThreads: true })).ids).toEqual([]);
+	expect(withRecheck.calls).toEqual(['threads:UC1:0', 'threads:UC1:10']);
+	// Not due again yet: one page.
+	fake.tick(10_000);
+	const next = await poll(fake, withRecheck.cursor, { maxThreadsTracked: 20, recheckEveryMs: 60_000 });
+	expect(next.ids).toEqual([]);
+	expect(next.calls).toEqual(['threads:UC1:0']);
+});
+
+test('a late comment (older than comments already emitted, never seen) comes out once; a thread older than the floor does not', async () => {
+	const fake = new FakeChannel();
+	fake.comment();
+	let cursor = (await poll(fake, emptyCursor())).cursor;
+	fake.tick(60_000);
+	const shownAt = fake.clock;
+	const newer = fake.comment();
+	let r = await poll(fake, cursor);
+	expect(r.ids).toEqual([newer]);
+	cursor = r.cursor;
+	// Appears now with a time before `newer` (approved after review, or indexed late).
+	fake.clock = shownAt - 30_000;
+	const late = fake.comment();
+	fake.clock = shownAt + 120_000;
+	r = await poll(fake, cursor);
+	expect(r.ids).toEqual([late]);
+	expect((await poll(fake, r.cursor)).ids).toEqual([]);
+	// A floor (what a first poll could not read, or threads forgotten): an unknown thread at or below it is old.
+	const c = r.cursor;
+	c.sources['channel:UC1'].floor = '2030-01-01T00:00:00Z';
+	fake.clock = shownAt - 10_000;
+	fake.comment();
+	fake.clock = shownAt + 180_000;
+	expect((await poll(fake, c)).ids).toEqual([]);
+});
+
+test('a backlog longer than a poll reads continues from its page token next poll, down to where it began; nothing twice', async () => {
+	const fake = new FakeChannel();
+	fake.comment();
+	let cursor = (await poll(fake, emptyCursor())).cursor;
+	const created: string[] = [];
+	for (let i = 0; i < 55; i++) {
+		fake.tick();
+		created.push(fake.comment());
+	}
+	const emitted: string[] = [];
+	let r = await poll(fake, cursor, { maxPagesPerSource: 2 });
+	expect(r.completed).toEqual([]);
+	expect(r.cursor.sources['channel:UC1'].scan?.token).toBe('20');
+	emitted.push(...r.ids);
+	// Three more arrive at the top while the backlog drains: the page token now overlaps by three.
+	for (let i = 0; i < 3; i++) {
+		fake.tick();
+		created.push(fake.comment());
+	}
+	for (let i = 0; i < 5 && r.cursor.sources['channel:UC1'].scan; i++) {
+		r = await poll(fake, r.cursor, { maxPagesPerSource: 2 });
+		emitted.push(...r.ids);
+	}
+	expect(r.cursor.sources['channel:UC1'].scan).toBeUndefined();
+	expect(r.completed).toEqual(['channel:UC1']);
+	expect(new Set(emitted).size).toBe(emitted.length);
+	expect([...emitted].sort()).toEqual([...created].sort());
+	cursor = r.cursor;
+	expect((await poll(fake, cursor)).calls).toEqual(['threads:UC1:0']);
+});
+
+test('a cursor written before the floor existed: its high-water mark becomes the floor', async () => {
+	const fake = new FakeChannel();
+	const before = fake.comment();
+	fake.tick(60_000);
+	const cursor = readCursor({ v: 1, sources: { 'channel:UC1': { hwm: fake.threads[0].top.snippet!.publishedAt, hwmIds: [before], primed: true, threads: {} } } });
+	const after = fake.comment();
+	const r = await poll(fake, cursor);
+	expect(r.ids).toEqual([after]);
+	expect(r.cursor.sources['channel:UC1'].hwm).toBeUndefined();
+	expect(r.cursor.sources['channel:UC1'].floor).toBe(fake.threads[0].top.snippet!.publishedAt);
 });

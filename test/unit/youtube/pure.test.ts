@@ -123,8 +123,10 @@ describe('quota arithmetic', () => {
 		const e = estimateDailyUnits({ pollsPerDay: 24, commentSources: 0, engagementVideos: 120, engagementFromUploads: true });
 		expect(e.unitsPerPoll).toBe(6); // 3 playlistItems pages + 3 videos pages
 		expect(e.unitsPerDay).toBe(144);
-		// Hourly recheck of 200 older remembered threads: 4 units × 24.
-		expect(estimateDailyUnits({ pollsPerDay: 1440, commentSources: 1, recheckEveryPolls: 60, recheckThreads: 200 }).unitsPerDay).toBe(1440 + 96);
+		// Recheck of 1,000 remembered threads every 10 minutes: the 9 pages below the newest, 144 times.
+		expect(estimateDailyUnits({ pollsPerDay: 1440, commentSources: 1, recheckEveryMinutes: 10, recheckThreads: 1000 }).unitsPerDay).toBe(1440 + 1296);
+		// Never more rechecks than polls: hourly polls recheck hourly.
+		expect(estimateDailyUnits({ pollsPerDay: 24, commentSources: 2, recheckEveryMinutes: 10, recheckThreads: 250 }).breakdown.recheck).toBe(24 * 2 * 2);
 	});
 
 	test('usage counter restarts with the Pacific day', () => {

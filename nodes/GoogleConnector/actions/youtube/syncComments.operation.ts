@@ -57,6 +57,9 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			includeReplies: options.includeReplies !== false,
 			emitEdits: options.emitEdits === true,
 			firstPoll: options.firstPoll === 'all' ? 'all' : 'now',
+			// As the trigger's defaults: the remembered threads are read again when the last read is 10 minutes old.
+			recheckEveryMs: 10 * 60_000,
+			now: Date.now(),
 		});
 	} catch (error) {
 		throw asNodeError(this.getNode(), error);
