@@ -77,6 +77,8 @@ export function send(ctx: IWebhookFunctions, reply: Reply): void {
 	res.status(reply.status);
 	res.setHeader('cache-control', 'no-store');
 	res.setHeader('x-content-type-options', 'nosniff');
+	// The rest of an oversized body was never read: close the connection rather than drain it.
+	if (reply.status === 413) res.setHeader('connection', 'close');
 	if (typeof reply.body === 'string') {
 		res.setHeader('content-type', 'text/plain; charset=utf-8');
 		res.send(reply.body);

@@ -1,10 +1,13 @@
 // YouTube push subscriptions kept alive: the callback the trigger registers, the topics it is
-// configured for, and the renewal run on each hub verification and notification.
+// configured for, and the renewal run on each signed notification (see README: a quiet channel
+// needs the scheduled Renew Push, since n8n gives a webhook trigger no timer of its own).
 import { randomBytes } from 'node:crypto';
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
 import { hubRequest } from '../shared/transport/websubHub';
 import type { WebhookSecrets } from '../shared/webhook/credential';
-import { needsRenewal, parseChannelIds, topicFor, type PushState } from '../shared/webhook/websub';
+import { confirmationOf } from '../shared/webhook/hubIntents';
+import { channelIdFromTopic } from '../shared/webhook/atom';
+import { needsRenewal, parseChannelIds, secretFor, topicFor, type PushState, type PushSubscription } from '../shared/webhook/websub';
 import type { TriggerState } from './delivery';
 
 /** The callback URL the trigger registers with the hub. */
@@ -12,6 +15,11 @@ export function pushCallback(webhookUrl: string, orgId: string): string {
 	const q = new URLSearchParams({ action: 'youtube-webhook' });
 	if (orgId) q.set('orgid', orgId);
 	return `${webhookUrl}?${q.toString()}`;
+}
+
+/** This trigger's own callback (its production URL with the action and org). */
+export function ownCallback(ctx: IWebhookFunctions | IHookFunctions): string {
+	return pushCallback(ctx.getNodeWebhookUrl('default') ?? '', String(ctx.getNodeParameter('orgId', '') ?? '').trim());
 }
 
 export function randomSecret(): string {
@@ -27,10 +35,51 @@ export function configuredTopics(ctx: IWebhookFunctions): string[] {
 	}
 }
 
-/** Renews every subscription with less than a day left (called on each verification and notification). */
+/** A record for a channel whose own was lost (or never saved): never requested, never confirmed. */
+export function rebuiltRecord(topic: string, callback: string, secrets: WebhookSecrets): PushSubscription {
+	return {
+		channelId: channelIdFromTopic(topic),
+		topic,
+		callback,
+		secret: secretFor(secrets.pushKey || undefined, topic, randomSecret),
+		mode: 'subscribe',
+		requestedAt: 0,
+		expiresAt: null,
+		verifiedAt: null,
+		leaseSeconds: null,
+	};
+}
+
+/**
+ * Writes back confirmations this process answered that the record lacks (n8n saves static data whole
+ * after each request and after activation, so a concurrent save can drop one). True when one was applied.
+ */
+export function applyConfirmations(push: PushState): boolean {
+	let applied = false;
+	for (const sub of Object.values(push)) {
+		const c = confirmationOf(sub.topic, sub.callback);
+		if (!c || c.mode !== 'subscribe' || sub.mode !== 'subscribe' || c.at < sub.requestedAt || (sub.verifiedAt ?? -1) >= c.at) continue;
+		sub.verifiedAt = c.at;
+		sub.leaseSeconds = c.leaseSeconds;
+		sub.expiresAt = c.leaseSeconds ? c.at + c.leaseSeconds * 1000 : null;
+		delete sub.lastError;
+		applied = true;
+	}
+	return applied;
+}
+
+/**
+ * Renews what needs it (websub.needsRenewal: under a day left, or never confirmed; at most hourly per
+ * channel). Every configured channel is covered, also one whose record was lost.
+ */
 export async function renewIfDue(this: IWebhookFunctions, state: TriggerState, secrets: WebhookSecrets): Promise<void> {
 	const now = Date.now();
-	for (const sub of Object.values((state.push ?? {}) as PushState)) {
+	const callback = ownCallback(this);
+	if (!state.push) state.push = {};
+	const push = state.push as PushState;
+	for (const topic of configuredTopics(this)) if (!push[topic]) push[topic] = rebuiltRecord(topic, callback, secrets);
+	applyConfirmations(push);
+	for (const sub of Object.values(push)) {
 		if (!needsRenewal(sub, now) || !sub.callback) continue;
 		sub.requestedAt = now;
 		try {

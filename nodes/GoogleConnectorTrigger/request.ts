@@ -46,14 +46,3 @@ export function omit(obj: IDataObject, keys: string[]): IDataObject {
 	for (const [k, v] of Object.entries(obj)) if (!keys.includes(k)) out[k] = v;
 	return out;
 }
-
-interface RawRequest {
-	rawBody?: unknown;
-	readRawBody?: () => Promise<void>;
-}
-
-/** The body's bytes: n8n reads them on demand (bounded by N8N_PAYLOAD_SIZE_MAX, gzip/deflate undone). */
-export async function rawBodyOf(req: RawRequest): Promise<Buffer> {
-	if (!Buffer.isBuffer(req.rawBody) && typeof req.readRawBody === 'function') await req.readRawBody();
-	return Buffer.isBuffer(req.rawBody) ? req.rawBody : Buffer.alloc(0);
-}

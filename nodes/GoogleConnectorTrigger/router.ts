@@ -12,7 +12,8 @@ import { leadForm } from './actions/leadForm';
 import { performanceAlert } from './actions/performanceAlert';
 import { youtubePush } from './actions/youtubePush';
 import { ACTIONS, Reply, dedupeKeyOf, nothing, send, type Action, type Delivery, type Outcome, type TriggerOptions, type TriggerState } from './delivery';
-import { header, queryValue, rawBodyOf } from './request';
+import { header, queryValue } from './request';
+import { readBody, type ReadableRequest } from '../shared/webhook/requestBody';
 
 const HANDLERS: Record<Action, (this: IWebhookFunctions, delivery: Delivery) => Promise<Outcome>> = {
 	'youtube-verify': hubVerification,
@@ -76,14 +77,9 @@ async function route(this: IWebhookFunctions): Promise<Outcome> {
 	const maxBytes = Math.max(1, Number(options.maxBodyKb ?? 256)) * 1024;
 	const declared = Number(header(headers, 'content-length') ?? 0);
 	if (declared > maxBytes) return nothing(413, { error: `The body is larger than ${maxBytes} bytes` });
-	let raw: Buffer;
-	try {
-		raw = await rawBodyOf(req as unknown as Parameters<typeof rawBodyOf>[0]);
-	} catch (error) {
-		const status = (error as { status?: number }).status;
-		return nothing(status === 413 ? 413 : 400, { error: status === 413 ? 'The body is too large' : 'The body could not be read' });
-	}
-	if (raw.length > maxBytes) return nothing(413, { error: `The body is larger than ${maxBytes} bytes` });
+	const read = await readBody(req as unknown as ReadableRequest, maxBytes);
+	if (!read.ok) return nothing(read.status, { error: read.error });
+	const raw = read.body;
 
 	const state = this.getWorkflowStaticData('node') as TriggerState;
 	const secrets = await webhookSecrets(this);

@@ -13,23 +13,17 @@ export async function checkSender(this: IWebhookFunctions, delivery: Pick<Delive
 	const authorization = header(headers, 'authorization') ?? '';
 	const bearer = /^bearer\s+(.+)$/i.exec(authorization.trim())?.[1];
 	if (options.requireGoogleOidc) {
-		if (!bearer) return 'A Google-signed bearer token is required';
-		const webhookUrl = this.getNodeWebhookUrl('default') ?? '';
+		// Publishing refuses these settings empty; a test URL (or an old workflow) may still get here.
 		const audiences = String(options.oidcAudience ?? '').split(',').map((a) => a.trim()).filter(Boolean);
-		if (audiences.length === 0) {
-			const req = this.getRequestObject();
-			const search = String(req.originalUrl ?? req.url ?? '').split('?')[1];
-			audiences.push(webhookUrl, ...(search ? [`${webhookUrl}?${search}`] : []));
-		}
+		const expected = String(options.oidcServiceAccountEmail ?? '').trim().toLowerCase();
+		if (audiences.length === 0 || !expected) return 'Google-signed tokens are required, but the trigger has no Token Service Account or Token Audience set';
+		if (!bearer) return 'A Google-signed bearer token is required';
 		const jwks = await googleCerts.call(this, idTokenKeyId(bearer));
 		try {
 			const claims = verifyIdToken(bearer, jwks, { audiences });
-			const expected = String(options.oidcServiceAccountEmail ?? '').trim().toLowerCase();
-			if (expected) {
-				const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
-				const verified = claims.email_verified === true || (claims.email_verified as unknown) === 'true';
-				if (!verified || !safeEqual(email, expected)) return 'The bearer token was issued to another service account';
-			}
+			const email = typeof claims.email === 'string' ? claims.email.toLowerCase() : '';
+			const verified = claims.email_verified === true || (claims.email_verified as unknown) === 'true';
+			if (!verified || !safeEqual(email, expected)) return 'The bearer token was issued to another service account';
 			return undefined;
 		} catch (error) {
 			return `The bearer token is not valid (${error instanceof IdTokenError ? error.reason : 'malformed'})`;

@@ -1,12 +1,27 @@
 // The trigger's YouTube push lifecycle, called by n8n when the workflow is published or unpublished:
 // subscribe the configured channels at the hub, unsubscribe the ones no longer configured.
-import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 import { asNodeError } from '../shared/transport';
 import { hubRequest } from '../shared/transport/websubHub';
 import { webhookSecrets } from '../shared/webhook/credential';
-import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, type PushState } from '../shared/webhook/websub';
-import type { TriggerState } from './delivery';
-import { pushCallback, randomSecret } from './renewal';
+import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, unconfirmed, type PushState } from '../shared/webhook/websub';
+import type { TriggerOptions, TriggerState } from './delivery';
+import { applyConfirmations, pushCallback, randomSecret } from './renewal';
+
+/** How long publishing waits for the hub to verify the subscriptions it just asked for. */
+const CONFIRMATION_WAIT_MS = 10_000;
+const CONFIRMATION_POLL_MS = 50;
+
+/** Pub/Sub OIDC mode needs both the expected service account and the audience: refuse to publish without. */
+function checkOidcSettings(ctx: IHookFunctions): void {
+	const options = ctx.getNodeParameter('settings', {}) as TriggerOptions;
+	if (!options.requireGoogleOidc) return;
+	const missing: string[] = [];
+	if (!String(options.oidcServiceAccountEmail ?? '').trim())
+		missing.push('Token Service Account (the email the Pub/Sub subscription authenticates as; without it a token from any Google service account would pass)');
+	if (!String(options.oidcAudience ?? '').trim()) missing.push("Token Audience (the audience set on the Pub/Sub subscription, e.g. this trigger's production URL)");
+	if (missing.length) throw new NodeOperationError(ctx.getNode(), `Google-Signed Token (Pub/Sub Push) is on, so set ${missing.join(' and ')}`);
+}
 
 function channelIds(ctx: IHookFunctions): string[] {
 	const actions = ctx.getNodeParameter('actions', []) as string[];
@@ -26,12 +41,14 @@ function callbackOf(ctx: IHookFunctions): string {
 
 /** Whether every configured channel has a current subscription to this trigger's URL. */
 export async function subscriptionsExist(this: IHookFunctions): Promise<boolean> {
+	checkOidcSettings(this);
 	const state = this.getWorkflowStaticData('node') as TriggerState;
 	return subscriptionsCurrent(state.push as PushState | undefined, channelIds(this), callbackOf(this), Date.now());
 }
 
 /** Unsubscribes channels no longer configured, then subscribes every configured one. */
 export async function subscribe(this: IHookFunctions): Promise<boolean> {
+	checkOidcSettings(this);
 	const ids = channelIds(this);
 	const state = this.getWorkflowStaticData('node') as TriggerState;
 	const push = (state.push ?? {}) as PushState;
@@ -78,6 +95,15 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 		}
 	}
 	if (failures.length) this.logger.warn(`Google Connector Trigger could not subscribe ${failures.join(', ')} to YouTube push; the next renewal retries`);
+	// The hub verifies while n8n has not saved this activation yet, and n8n's save would then drop what
+	// the verification recorded: wait (briefly) for the confirmations and keep them in this save.
+	const deadline = Date.now() + CONFIRMATION_WAIT_MS;
+	const waiting = () => Object.values(push).some((s) => s.mode === 'subscribe' && !s.lastError && unconfirmed(s));
+	applyConfirmations(push);
+	while (waiting() && Date.now() < deadline) {
+		await sleep(CONFIRMATION_POLL_MS);
+		applyConfirmations(push);
+	}
 	state.push = push as IDataObject & PushState;
 	return true;
 }

@@ -151,11 +151,11 @@ describe('YouTube push lifecycle', () => {
 		]);
 	});
 
-	test('a signed body that is not Atom, or carries a DOCTYPE, gets 400 and starts nothing', async () => {
+	test('a signed body that is not Atom, or carries a DOCTYPE, is acknowledged (202, so the hub does not redeliver it) and starts nothing', async () => {
 		const secret1 = (staticData.push as Record<string, IDataObject>)[YT_TOPIC + CH1].secret as string;
 		for (const body of ['<feed><entry>', '<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><feed xmlns="http://www.w3.org/2005/Atom">&b;</feed>']) {
 			const r = await call(staticData, { method: 'POST', query: { action: 'youtube-webhook' }, headers: { 'x-hub-signature': `sha1=${createHmac('sha1', secret1).update(body).digest('hex')}` }, rawBody: body });
-			expect(r.responseStatus).toBe(400);
+			expect(r.responseStatus).toBe(202);
 			expect(runs(r)).toBe(0);
 		}
 	});
@@ -194,13 +194,21 @@ describe('YouTube push lifecycle', () => {
 		expect(JSON.stringify(r.json)).not.toContain(SECRETS.pushKey);
 	});
 
-	test('with youtube-verify selected, a confirmed verification starts a run', async () => {
+	test('with youtube-verify selected, the verification of a renewal starts a run', async () => {
 		const p = params({ actions: ALL });
 		const seen = hubToTrigger(staticData, p);
-		await sandbox.hub.verifyIntent({ mode: 'subscribe', callback: `${WEBHOOK_URL}?action=youtube-webhook`, topic: YT_TOPIC + CH1, lease: 1000, verifyToken: undefined });
-		// No token and the last request of ours is recent: accepted, one run with the lease.
+		const r = await runWorkflow({
+			nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'renewPush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: CH1 } }],
+			connections: chain('Start', 'Renew'),
+			credentials,
+			credentialTypes,
+			nodeTypes: [new GoogleConnector()],
+		});
+		expect(r.error).toBeUndefined();
+		await sandbox.hub.settled();
 		expect(seen[0].responseStatus).toBe(200);
-		expect(seen[0].workflowData![0][0].json).toMatchObject({ action: 'youtube-verify', data: { mode: 'subscribe', channelId: CH1, leaseSeconds: 1000 } });
+		expect(seen[0].workflowData![0][0].json).toMatchObject({ action: 'youtube-verify', data: { mode: 'subscribe', channelId: CH1, leaseSeconds: 432_000 } });
+		expect(seen[0].workflowData![0][0].json.dedupeKey).toMatch(new RegExp(`^youtube-verify:subscribe:${CH1}:\\d+$`));
 		hubCalls = hubToTrigger(staticData);
 	});
 
@@ -341,7 +349,7 @@ describe('Google Ads actions', () => {
 		forgetGoogleCerts();
 		const s: IDataObject = {};
 		const SA = 'pubsub-push@acme-crm.iam.gserviceaccount.com';
-		const p = params({ settings: { requireGoogleOidc: true, oidcServiceAccountEmail: SA } });
+		const p = params({ settings: { requireGoogleOidc: true, oidcServiceAccountEmail: SA, oidcAudience: WEBHOOK_URL } });
 		const now = Math.floor(Date.now() / 1000);
 		const claims = { iss: 'https://accounts.google.com', aud: WEBHOOK_URL, email: SA, email_verified: true, sub: '1234', iat: now, exp: now + 3600 };
 		const token = (c: IDataObject, opts = {}) => sandbox.oauth.signIdToken(c, opts);

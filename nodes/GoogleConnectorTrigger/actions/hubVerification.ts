@@ -1,12 +1,16 @@
-// GET from YouTube's hub: answer the challenge only for a topic we subscribed and a mode we asked for
-// (our own waiting request, or a verify token derived from the Push Key by Subscribe / Renew Push).
+// GET from YouTube's hub: answer the challenge only for a topic of this trigger, a mode we asked for
+// and a request we are waiting for: this process's own pending request (hubIntents: the trigger's
+// activation or renewal, or Subscribe / Renew Push run here), the request recorded in static data
+// and not yet confirmed, or a hub.verify_token derived from the Push Key, for hubs that echo it.
+// Anything else is 404 and changes nothing; a verification never causes a hub request of its own.
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { channelIdFromTopic } from '../../shared/webhook/atom';
+import { noteConfirmation, takeIntent } from '../../shared/webhook/hubIntents';
 import { verifyTokenValid } from '../../shared/webhook/signature';
-import { INTENT_MAX_AGE_SECONDS, safeChallenge, secretFor, type PushState, type PushSubscription } from '../../shared/webhook/websub';
+import { INTENT_MAX_AGE_SECONDS, safeChallenge, unconfirmed, type PushState } from '../../shared/webhook/websub';
 import { Reply, type Delivery, type Outcome } from '../delivery';
 import { queryValue } from '../request';
-import { configuredTopics, pushCallback, randomSecret, renewIfDue } from '../renewal';
+import { configuredTopics, ownCallback, rebuiltRecord } from '../renewal';
 
 export async function hubVerification(this: IWebhookFunctions, delivery: Delivery): Promise<Outcome> {
 	const { query, state, secrets, enabled, event } = delivery;
@@ -28,37 +32,28 @@ export async function hubVerification(this: IWebhookFunctions, delivery: Deliver
 	if (!challenge) return refuse('missing or unusable challenge');
 	if (!known) return refuse('topic not subscribed by this trigger');
 	const now = Date.now();
+	const callback = ownCallback(this);
 	const sub = push[topic];
+	const maxAge = INTENT_MAX_AGE_SECONDS * 1000;
 	const tokenOk = verifyTokenValid(secrets.pushKey, queryValue(query, 'hub.verify_token'), mode, topic, Math.floor(now / 1000), INTENT_MAX_AGE_SECONDS);
-	const intentOk = !!sub && sub.mode === mode && now - sub.requestedAt < INTENT_MAX_AGE_SECONDS * 1000;
-	if (!tokenOk && !intentOk) return refuse(`no ${mode} request of ours is waiting for this topic`);
+	const storedOk = !!sub && sub.mode === mode && unconfirmed(sub) && now - sub.requestedAt < maxAge;
+	if (!tokenOk && !takeIntent(mode, topic, callback, now, maxAge) && !storedOk) return refuse(`no ${mode} request of ours is waiting for this topic`);
 
 	const leaseSeconds = Number(queryValue(query, 'hub.lease_seconds'));
+	const lease = mode === 'subscribe' && Number.isFinite(leaseSeconds) && leaseSeconds > 0 ? leaseSeconds : null;
+	noteConfirmation(topic, callback, { mode, at: now, leaseSeconds: lease });
 	let data: IDataObject;
 	if (mode === 'subscribe') {
-		const lease = Number.isFinite(leaseSeconds) && leaseSeconds > 0 ? leaseSeconds : null;
-		const channelId = channelIdFromTopic(topic);
-		const existing: PushSubscription = sub ?? {
-			channelId,
-			topic,
-			// A subscription made by Subscribe / Renew Push in another workflow: this trigger's own URL.
-			callback: pushCallback(this.getNodeWebhookUrl('default') ?? '', String(this.getNodeParameter('orgId', '') ?? '').trim()),
-			secret: secretFor(secrets.pushKey || undefined, topic, randomSecret),
-			mode: 'subscribe',
-			requestedAt: now,
-			expiresAt: null,
-			verifiedAt: null,
-			leaseSeconds: null,
-		};
+		// A subscription first seen here (made by Subscribe / Renew Push, or its record not saved yet): this trigger's own URL.
+		const existing = sub ?? { ...rebuiltRecord(topic, callback, secrets), requestedAt: now };
 		if (!state.push) state.push = {};
-		state.push[topic] = { ...existing, mode: 'subscribe', verifiedAt: now, leaseSeconds: lease, expiresAt: lease ? now + lease * 1000 : null, lastError: undefined };
+		state.push[topic] = { ...existing, mode: 'subscribe', verifiedAt: now, leaseSeconds: lease, expiresAt: lease ? now + lease * 1000 : null };
 		delete state.push[topic].lastError;
-		data = { mode, topic, channelId, leaseSeconds: lease, expiresAt: lease ? new Date(now + lease * 1000).toISOString() : null };
+		data = { mode, topic, channelId: channelIdFromTopic(topic), leaseSeconds: lease, expiresAt: lease ? new Date(now + lease * 1000).toISOString() : null };
 	} else {
 		if (state.push && state.push[topic]) delete state.push[topic];
 		data = { mode, topic, channelId: channelIdFromTopic(topic) };
 	}
 	const events = enabled.includes('youtube-verify') ? [event('youtube-verify', `${mode}:${channelIdFromTopic(topic)}:${now}`, data)] : [];
-	await renewIfDue.call(this, state, secrets);
 	return { reply: new Reply(200, challenge), events };
 }

@@ -3,6 +3,7 @@
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { channelIdFromTopic, parseYouTubeNotification } from '../../shared/webhook/atom';
 import { hubSignatureValid } from '../../shared/webhook/signature';
+import { XmlError } from '../../shared/webhook/xml';
 import { secretFor, type PushState } from '../../shared/webhook/websub';
 import { Reply, dedupeKeyOf, type Delivery, type Outcome } from '../delivery';
 import { bodyText } from '../request';
@@ -28,7 +29,14 @@ export async function youtubePush(this: IWebhookFunctions, delivery: Delivery): 
 	}
 	if (!matched) return ack('signature does not verify');
 	const channelId = channelIdFromTopic(matched);
-	const entries = parseYouTubeNotification(bodyText(raw), { fallbackChannelId: channelId });
+	let entries: ReturnType<typeof parseYouTubeNotification>;
+	try {
+		entries = parseYouTubeNotification(bodyText(raw), { fallbackChannelId: channelId });
+	} catch (error) {
+		// Signed but unreadable: a 4xx would make the hub redeliver it forever; acknowledge, start nothing.
+		if (error instanceof XmlError) return ack(`signed, but not a readable Atom feed (${error.message})`);
+		throw error;
+	}
 	const events: IDataObject[] = [];
 	for (const e of entries) {
 		if (e.channelId && e.channelId !== channelId) continue; // signed for another channel's topic

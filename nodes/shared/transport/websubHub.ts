@@ -1,6 +1,7 @@
 // Talks to YouTube's WebSub hub (unauthenticated form POSTs, through the one transport). Used by the
 // trigger's lifecycle and by the Google Connector node's YouTube push operations.
 import { googleApiRequestFull, type GoogleContext } from './index';
+import { noteIntent } from '../webhook/hubIntents';
 import { HUB_URL, hubForm, type HubMode } from '../webhook/websub';
 
 export interface HubResult {
@@ -15,7 +16,10 @@ export async function hubRequest(
 	ctx: GoogleContext,
 	opts: { mode: HubMode; topic: string; callback: string; secret?: string; pushKey?: string; leaseSeconds?: number; verify?: 'async' | 'sync' },
 ): Promise<HubResult> {
-	const form = hubForm({ ...opts, nowSeconds: Math.floor(Date.now() / 1000) });
+	const now = Date.now();
+	const form = hubForm({ ...opts, nowSeconds: Math.floor(now / 1000) });
+	// Before sending: a hub verifying synchronously, or quickly, must find the request waiting.
+	noteIntent(opts.mode, opts.topic, opts.callback, now);
 	const response = await googleApiRequestFull.call(ctx, {
 		method: 'POST',
 		url: HUB_URL,

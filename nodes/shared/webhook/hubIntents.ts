@@ -50,3 +50,9 @@ export function noteConfirmation(topic: string, callback: string, confirmation: 
 export function confirmationOf(topic: string, callback: string): Confirmation | undefined {
 	return confirmations.get(keyOf(topic, callback));
 }
+
+/** For tests: the memory of a fresh process (after a restart, or another webhook process in queue mode). */
+export function forgetHubIntents(): void {
+	intents.clear();
+	confirmations.clear();
+}
