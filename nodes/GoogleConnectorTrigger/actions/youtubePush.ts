@@ -29,14 +29,15 @@ export async function youtubePush(this: IWebhookFunctions, delivery: Delivery): 
 	}
 	if (!matched) return ack('signature does not verify');
 	const channelId = channelIdFromTopic(matched);
-	let entries: ReturnType<typeof parseYouTubeNotification>;
+	let entries: ReturnType<typeof parseYouTubeNotification> = [];
+	let unreadable: string | undefined;
 	try {
 		entries = parseYouTubeNotification(bodyText(raw), { fallbackChannelId: channelId });
 	} catch (error) {
-		// Signed but unreadable: a 4xx would make the hub redeliver it forever; acknowledge, start nothing.
-		if (error instanceof XmlError) return ack(`signed, but not a readable Atom feed (${error.message})`);
-		throw error;
+		unreadable = error instanceof XmlError ? error.message : 'the reader failed';
 	}
+	// Signed but unreadable: a 4xx would make the hub redeliver it forever; acknowledge, start nothing.
+	if (unreadable !== undefined) return ack(`signed, but not a readable Atom feed (${unreadable})`);
 	const events: IDataObject[] = [];
 	for (const e of entries) {
 		if (e.channelId && e.channelId !== channelId) continue; // signed for another channel's topic
