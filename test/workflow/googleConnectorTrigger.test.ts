@@ -198,7 +198,7 @@ describe('YouTube push lifecycle', () => {
 		const p = params({ actions: ALL });
 		const seen = hubToTrigger(staticData, p);
 		const r = await runWorkflow({
-			nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'renewPush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: CH1 } }],
+			nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { authentication: 'webhookSecrets', resource: 'youtube', operation: 'renewPush', callbackUrl: `${WEBHOOK_URL}?action=youtube-webhook`, pushChannelIds: CH1 } }],
 			connections: chain('Start', 'Renew'),
 			credentials,
 			credentialTypes,

@@ -78,7 +78,7 @@ const record = (staticData: IDataObject, ch: string) => (staticData.push as Reco
 function renewPushWorkflow(channels: string[]) {
 	// What a Schedule Trigger → Google Connector (YouTube → Renew Push) workflow runs on each tick.
 	return runWorkflow({
-		nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { resource: 'youtube', operation: 'renewPush', callbackUrl: CALLBACK, pushChannelIds: channels.join(',') } }],
+		nodes: [startNode(), { name: 'Renew', type: 'googleConnector', parameters: { authentication: 'webhookSecrets', resource: 'youtube', operation: 'renewPush', callbackUrl: CALLBACK, pushChannelIds: channels.join(',') } }],
 		connections: chain('Start', 'Renew'),
 		credentials,
 		credentialTypes,
