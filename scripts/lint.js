@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run lint`: n8n's community-node lint (`n8n-node lint`, strict rules for verified nodes) over
-// what ships: nodes/, credentials/, index.ts and package.json. It runs in a staging copy because the
+// what ships: nodes/, credentials/, index.ts and package.json; then n8n's verification scan
+// (scripts/scan.js) on the source tree and on the packed tarball. It runs in a staging copy because the
 // linter lints the whole folder it runs in, and test/, scripts/ and bench/ are tooling that uses
 // Node APIs a node may not (child processes, servers, timers).
 const { cpSync, mkdirSync, rmSync, symlinkSync } = require('node:fs');
@@ -17,4 +18,13 @@ for (const entry of ['nodes', 'credentials', 'index.ts', 'package.json', 'tsconf
 symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
 const bin = join(root, 'node_modules', '.bin', 'n8n-node');
 const run = spawnSync(bin, ['lint', ...process.argv.slice(2)], { cwd: stage, stdio: 'inherit' });
-process.exit(run.status ?? 1);
+if (run.status !== 0) process.exit(run.status ?? 1);
+require('./scan')
+	.scan()
+	.then(
+		(ok) => process.exit(ok ? 0 : 1),
+		(e) => {
+			console.error(e.stack || e.message);
+			process.exit(1);
+		},
+	);

@@ -1,7 +1,16 @@
 'use strict';
-// Builds and packs this package once per content hash, and installs the tarball the way
-// Settings → Community Nodes does, into `<N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name>`.
-// Used by `npm start` and by the ring-3 harness (test/host/n8nHost.ts).
+// `npm run release:pack`: the one way this package is built and packed. `npm start`, the ring-3
+// harness (test/host/n8nHost.ts), CI and the release workflow all come through ensurePackage().
+// Why not `npm pack`: .npmrc sets ignore-scripts=true (installs need it), which also skips prepack,
+// so a plain pack of a clean clone holds no dist/. package.json is therefore "private" (a plain
+// `npm publish` refuses), and the staged copy packed here drops that flag.
+// It builds in a staging copy once per content hash, checks the tarball holds every file the
+// package.json `n8n` section names, and installs it the way Settings → Community Nodes does, into
+// `<N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name>`.
+//
+//   node scripts/package-tarball.js [--out DIR] [--no-build] [--strict]
+//     --out DIR   copy the tarball there (default: the project folder) and print its path
+//     --strict    fail on any build error (the release); otherwise tsc's output is packed with a warning
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -47,7 +56,26 @@ function stageSources(root, stage, build) {
 		const from = path.join(root, entry);
 		if (fs.existsSync(from)) fs.cpSync(from, path.join(stage, entry), { recursive: true });
 	}
+	// The published package.json: everything but "private" (which keeps a plain `npm publish` of an unbuilt tree from shipping).
+	const pj = path.join(stage, 'package.json');
+	// eslint-disable-next-line no-unused-vars
+	const { private: _private, ...published } = JSON.parse(fs.readFileSync(pj, 'utf8'));
+	fs.writeFileSync(pj, `${JSON.stringify(published, null, 2)}\n`);
 	fs.symlinkSync(path.join(root, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
+}
+
+/** Files the package.json `n8n` section names, and the others a working install needs. */
+function requiredFiles(pkg = PKG) {
+	const n8n = pkg.n8n || {};
+	return ['package.json', 'README.md', ...(n8n.nodes || []), ...(n8n.credentials || [])];
+}
+
+/** Throws unless the packed file list holds every required file. */
+function checkPacked(files, pkg = PKG) {
+	const have = new Set(files);
+	const missing = requiredFiles(pkg).filter((f) => !have.has(f));
+	if (missing.length) throw new Error(`the packed tarball lacks ${missing.join(', ')} (named in package.json)`);
+	if (have.has('package.json') && files.some((f) => f.startsWith('node_modules/'))) throw new Error('the packed tarball holds node_modules');
 }
 
 /**
@@ -55,18 +83,19 @@ function stageSources(root, stage, build) {
  * `npm run typecheck`'s job, and others may be mid-edit), the emitted output is used with a warning,
  * as long as every file the package.json `n8n` section names exists.
  */
-function buildStage(stage) {
+function buildStage(stage, strict) {
 	log(`building ${PKG.name} (npm run build in a staging copy)…`);
 	try {
 		npm(['run', 'build'], stage);
-		return;
+		return true;
 	} catch (e) {
+		if (strict) throw new Error(`npm run build failed:\n${String(e.message).split('\n').slice(0, 30).join('\n')}`);
 		log(`npm run build failed; packing what tsc emitted:\n${String(e.message).split('\n').slice(0, 15).join('\n')}`);
 	}
 	npm(['exec', '--', 'gulp', 'build:icons'], stage);
-	const n8n = PKG.n8n || {};
-	const missing = [...(n8n.nodes || []), ...(n8n.credentials || [])].filter((f) => !fs.existsSync(path.join(stage, f)));
+	const missing = requiredFiles().filter((f) => f.startsWith('dist/') && !fs.existsSync(path.join(stage, f)));
 	if (missing.length) throw new Error(`build produced no ${missing.join(', ')}`);
+	return false;
 }
 
 function packsDir() {
@@ -78,11 +107,15 @@ function packsDir() {
  * ready `.n8n/nodes` folder (package.json + node_modules) with the tarball installed, to be copied.
  * Cached by content hash: a second call (another jest worker, a rerun) reuses it.
  */
-async function ensurePackage({ root = ROOT, build = true } = {}) {
+async function ensurePackage({ root = ROOT, build = true, strict = false } = {}) {
 	const hash = build ? sourceHash(root) : `nobuild-${sourceHash(root, [...SOURCES, 'dist'])}`;
 	const dir = path.join(packsDir(), hash);
 	const done = path.join(dir, '.complete');
-	const result = () => JSON.parse(fs.readFileSync(done, 'utf8'));
+	const result = () => {
+		const out = JSON.parse(fs.readFileSync(done, 'utf8'));
+		if (strict && !out.buildOk) throw new Error(`the cached pack ${hash} was made from a build that failed; fix the build (npm run build)`);
+		return out;
+	};
 	if (fs.existsSync(done)) return result();
 	return withLock(`${dir}.lock`, async () => {
 		if (fs.existsSync(done)) return result();
@@ -96,8 +129,9 @@ async function ensurePackage({ root = ROOT, build = true } = {}) {
 		const stage = path.join(tmp, 'stage');
 		stageSources(root, stage, build);
 		let packed;
+		let buildOk = !build ? undefined : false;
 		try {
-			if (build) buildStage(stage);
+			if (build) buildOk = buildStage(stage, strict);
 			// .npmrc has ignore-scripts=true, so `npm pack` does not run prepack (we just built).
 			packed = npm(['pack', '--json', '--ignore-scripts', '--pack-destination', tmp], stage);
 		} catch (e) {
@@ -105,6 +139,7 @@ async function ensurePackage({ root = ROOT, build = true } = {}) {
 			throw e;
 		}
 		const info = JSON.parse(packed.stdout)[0];
+		checkPacked(info.files.map((f) => f.path));
 		const tarballTmp = path.join(tmp, info.filename);
 		const nodesTmp = path.join(tmp, 'nodes');
 		installTarball(tarballTmp, nodesTmp);
@@ -115,6 +150,7 @@ async function ensurePackage({ root = ROOT, build = true } = {}) {
 			tarball: path.join(dir, info.filename),
 			nodesDir: path.join(dir, 'nodes'),
 			files: info.files.map((f) => f.path),
+			buildOk,
 			size: info.size,
 			unpackedSize: info.unpackedSize,
 			ms: Date.now() - t0,
@@ -162,4 +198,23 @@ function installIntoUserFolder(pkg, userFolder) {
 	return target;
 }
 
-module.exports = { ROOT, PKG, sourceHash, ensurePackage, installTarball, installIntoUserFolder };
+module.exports = { ROOT, PKG, sourceHash, ensurePackage, installTarball, installIntoUserFolder, requiredFiles, checkPacked };
+
+async function main(argv) {
+	const outIndex = argv.indexOf('--out');
+	const out = path.resolve(outIndex >= 0 ? argv[outIndex + 1] : ROOT);
+	const pkg = await ensurePackage({ build: !argv.includes('--no-build'), strict: argv.includes('--strict') });
+	fs.mkdirSync(out, { recursive: true });
+	const target = path.join(out, path.basename(pkg.tarball));
+	fs.copyFileSync(pkg.tarball, target);
+	const dist = pkg.files.filter((f) => f.startsWith('dist/'));
+	log(`${target}: ${pkg.files.length} files (${dist.length} in dist/), ${pkg.size} bytes packed, ${pkg.unpackedSize} unpacked; every file the n8n section names is in it`);
+	process.stdout.write(`${target}\n`);
+}
+
+if (require.main === module) {
+	main(process.argv.slice(2)).catch((e) => {
+		console.error(e.message);
+		process.exit(1);
+	});
+}
