@@ -44,7 +44,8 @@ test('a real n8n loads every node and credential from that tarball', async () =>
 	const credentials = (await n8n.request('GET', '/types/credentials.json')).json() as Array<{ name: string }>;
 	const ours = (list: Array<{ name: string }>, prefix: string) => [...new Set(list.map((t) => t.name).filter((n) => n.startsWith(prefix)))].sort();
 	expect(ours(nodes, `${packLib.PKG.name}.`)).toEqual(
-		['gmailSyncTrigger', 'googleConnector', 'googleConnectorTrigger', 'youTubeSyncTrigger'].map((n) => `${packLib.PKG.name}.${n}`),
+		// googleConnectorTool: the AI-agent tool n8n derives from the action node (usableAsTool).
+		['gmailSyncTrigger', 'googleConnector', 'googleConnectorTool', 'googleConnectorTrigger', 'youTubeSyncTrigger'].map((n) => `${packLib.PKG.name}.${n}`),
 	);
 	expect(ours(credentials, 'googleConnector')).toEqual(['googleConnectorOAuth2Api', 'googleConnectorServiceAccountApi', 'googleConnectorWebhookApi']);
 	expect(n8n.logText()).not.toMatch(/Error loading package|Could not load node|Failed to load/i);
