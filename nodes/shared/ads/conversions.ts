@@ -5,8 +5,6 @@ import { createHash } from 'node:crypto';
 import { AdsValidationError, describeValue } from './errors';
 import { normalizeCustomerId, normalizeNumericId, optionalCustomerId } from './customerId';
 
-export const DATA_MANAGER_INGEST_URL = 'https://datamanager.googleapis.com/v1/events:ingest';
-
 export interface ConversionInput {
 	gclid?: unknown;
 	gbraid?: unknown;

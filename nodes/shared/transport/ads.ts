@@ -2,8 +2,7 @@
 // login-customer-id headers from the credential, the API version of the node, and the developer token
 // passed as a secret so no error can show it. Mutates and uploads are not idempotent.
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
-import { AdsValidationError, optionalCustomerId, resolveAdsVersion, adsUrl, normalizeCustomerId } from '../ads';
-import { DATA_MANAGER_INGEST_URL } from '../ads/conversions';
+import { AdsValidationError, optionalCustomerId, resolveAdsVersion, adsUrl, normalizeCustomerId, idsFromResourceNames } from '../ads';
 import { connectionCredentials, nodeParameter } from './connection';
 import { GoogleApiError, asNodeError, googleApiRequest } from './index';
 import type { GoogleContext } from './types';
@@ -129,16 +128,16 @@ export async function adsMutate(ctx: GoogleContext, settings: AdsSettings, custo
 	return await adsRequest<MutateResponse>(ctx, settings, { method: 'POST', path: `customers/${cid}/googleAds:mutate`, body, idempotent: false });
 }
 
-/** Data Manager events:ingest (scope datamanager, no developer token). Not idempotent. */
-export async function dataManagerIngest(ctx: GoogleContext, body: IDataObject): Promise<IDataObject> {
-	return await (googleApiRequest<IDataObject>).call(ctx, {
-		method: 'POST',
-		url: DATA_MANAGER_INGEST_URL,
-		surface: 'adsConversions',
-		service: 'Google Data Manager',
-		body,
-		idempotent: false,
-	});
+/** customers:listAccessibleCustomers: the ids the credential reaches directly (no manager header). */
+export async function adsListAccessibleCustomerIds(ctx: GoogleContext, settings: AdsSettings): Promise<string[]> {
+	const response = await adsRequest<IDataObject>(ctx, settings, { method: 'GET', path: 'customers:listAccessibleCustomers', withLoginCustomer: false });
+	return idsFromResourceNames(response.resourceNames);
+}
+
+/** The legacy customers:uploadClickConversions (partial failure on); never resent after it may have reached Google. */
+export async function adsUploadClickConversions(ctx: GoogleContext, settings: AdsSettings, customerId: string, body: IDataObject): Promise<IDataObject> {
+	const cid = normalizeCustomerId(customerId);
+	return await adsRequest<IDataObject>(ctx, settings, { method: 'POST', path: `customers/${cid}:uploadClickConversions`, body, idempotent: false });
 }
 
 export { AdsValidationError };

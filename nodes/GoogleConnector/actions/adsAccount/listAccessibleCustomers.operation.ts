@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { CUSTOMER_QUERY, customerFromRow, idsFromResourceNames } from '../../../shared/ads';
+import { CUSTOMER_QUERY, customerFromRow } from '../../../shared/ads';
 import { GoogleApiError } from '../../../shared/transport';
-import { adsRequest, adsSearch, adsSettings } from '../../../shared/transport/ads';
+import { adsListAccessibleCustomerIds, adsSearch, adsSettings } from '../../../shared/transport/ads';
 import { apiVersionProperty, guarded } from '../ads/common';
 import { forOperation } from '../operation';
 
@@ -18,8 +18,7 @@ export const description: INodeProperties[] = forOperation('adsAccount', 'listAc
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const settings = await guarded(this, itemIndex, async () => await adsSettings(this, itemIndex));
-	const response = await adsRequest<IDataObject>(this, settings, { method: 'GET', path: 'customers:listAccessibleCustomers', withLoginCustomer: false });
-	const ids = idsFromResourceNames(response.resourceNames);
+	const ids = await adsListAccessibleCustomerIds(this, settings);
 	const details = this.getNodeParameter('includeDetails', itemIndex, true) as boolean;
 	const out: INodeExecutionData[] = [];
 	for (const id of ids) {

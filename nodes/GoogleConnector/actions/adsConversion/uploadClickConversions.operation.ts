@@ -13,7 +13,8 @@ import {
 import { adsFieldErrors, type GoogleFieldError } from '../../../shared/errors/googleErrors';
 import { redactSecrets } from '../../../shared/errors/redact';
 import { GoogleApiError } from '../../../shared/transport';
-import { adsLoginCustomerId, adsRequest, adsSettings, dataManagerIngest, type AdsSettings } from '../../../shared/transport/ads';
+import { adsLoginCustomerId, adsSettings, adsUploadClickConversions, type AdsSettings } from '../../../shared/transport/ads';
+import { dataManagerIngest } from '../../../shared/transport/datamanager';
 import { apiVersionProperty, customerIdProperty } from '../ads/common';
 import { forOperation } from '../operation';
 
@@ -266,15 +267,11 @@ async function uploadLegacy(ctx: IExecuteFunctions, group: Group, chunk: Entry[]
 	let response: IDataObject | undefined;
 	try {
 		group.settings ??= await adsSettings(ctx, group.firstItem);
-		response = await adsRequest<IDataObject>(ctx, group.settings, {
-			method: 'POST',
-			path: `customers/${group.customerId}:uploadClickConversions`,
-			body: legacyUploadBody(
-				chunk.map((e) => e.conversion),
-				{ customerId: group.customerId, validateOnly: group.validateOnly },
-			),
-			idempotent: false,
-		});
+		const body = legacyUploadBody(
+			chunk.map((e) => e.conversion),
+			{ customerId: group.customerId, validateOnly: group.validateOnly },
+		);
+		response = await adsUploadClickConversions(ctx, group.settings, group.customerId, body as IDataObject);
 	} catch (error) {
 		caught = error;
 	}
