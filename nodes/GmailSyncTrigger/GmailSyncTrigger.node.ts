@@ -9,9 +9,7 @@ import {
 } from 'n8n-workflow';
 import { getGmailLabels } from '../shared/methods';
 import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
-import { isGmailSyncCursor } from '../shared/gmail/historyCursor';
-import { runGmailSync, sampleRecentMail } from '../shared/gmail/syncEngine';
-import { DEFAULT_MAX_MESSAGES_PER_POLL, syncFilterProperties, syncOptionsFrom, syncTuningProperties } from '../shared/gmail/syncOptions';
+import { DEFAULT_MAX_MESSAGES_PER_POLL, isGmailSyncCursor, runGmailSync, sampleRecentMail, syncFilterProperties, syncOptionsFrom, syncTuningProperties } from '../shared/gmail/sync';
 import { asNodeError } from '../shared/transport';
 
 /** Where the cursor lives in the node's static data (persisted by n8n with each poll). */

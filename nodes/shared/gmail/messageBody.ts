@@ -1,19 +1,6 @@
 // Reading a Gmail API message (format=full or metadata): headers by name and bodies decoded to
-// text and html. Pure: no n8n imports.
-
-export interface GmailHeader {
-	name?: string | null;
-	value?: string | null;
-}
-
-export interface GmailMessagePart {
-	partId?: string | null;
-	mimeType?: string | null;
-	filename?: string | null;
-	headers?: GmailHeader[] | null;
-	body?: { data?: string | null; size?: number | null; attachmentId?: string | null } | null;
-	parts?: GmailMessagePart[] | null;
-}
+// text and html: the one header lookup and body walker of the package. Pure: no n8n imports.
+import type { GmailHeader, GmailMessagePart } from './types';
 
 export interface GmailAttachmentInfo {
 	partId: string | null;

@@ -1,6 +1,6 @@
 // Reading Gmail API messages: bodies decoded from the payload tree, headers by name; and address checks.
 import { decodeBodies, headerValue, headersObject } from '../../../nodes/shared/gmail/messageBody';
-import { isValidEmail } from '../../../nodes/shared/gmail/addresses';
+import { isValidEmail } from '../../../nodes/shared/gmail/mime';
 
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64url');
 

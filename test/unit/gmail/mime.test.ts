@@ -10,8 +10,9 @@ import {
 	replyRecipients,
 	replySubject,
 	type MimeInput,
+	decodeEncodedWords,
+	parseAddressList,
 } from '../../../nodes/shared/gmail/mime';
-import { decodeEncodedWords, parseAddressList } from '../../../nodes/shared/gmail/addresses';
 
 const parse = async (input: MimeInput) => {
 	const built = buildMimeMessage(input);

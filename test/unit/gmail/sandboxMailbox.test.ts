@@ -1,7 +1,7 @@
 // The sandbox mailbox itself: threading rules, history records and expiry, list queries, formats, quota.
 import { request } from 'node:https';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { buildBatchBody, parseBatchResponse } from '../../../nodes/shared/gmail/batch';
+import { buildBatchBody, parseBatchResponse } from '../../../nodes/shared/transport/gmailBatch';
 
 let sandbox: Sandbox;
 let token: string;

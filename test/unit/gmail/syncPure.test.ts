@@ -1,11 +1,7 @@
 // Ring 1: the pure pieces of Gmail sync (address lists, contact matching, activity mapping, cursor arithmetic).
-import {
-	contactMatches,
-	parseAddressList,
-	parseContactList,
-	toActivity,
-	type GmailMessageLike,
-} from '../../../nodes/shared/gmail/activity';
+import { contactMatches, parseContactList, toActivity } from '../../../nodes/shared/gmail/activity';
+import { parseAddressList } from '../../../nodes/shared/gmail/mime';
+import type { GmailMessage } from '../../../nodes/shared/gmail/types';
 import {
 	advanceHistoryId,
 	candidatesFromHistory,
@@ -15,7 +11,7 @@ import {
 	newCursor,
 	relistQuery,
 	remember,
-} from '../../../nodes/shared/gmail/historyCursor';
+} from '../../../nodes/shared/gmail/sync/cursor';
 
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -33,7 +29,8 @@ describe('parseAddressList', () => {
 		const ours = parseAddressList(value);
 		const theirs = addressparser(value)
 			.filter((a) => a.address)
-			.map((a) => ({ name: a.name, email: a.address!.toLowerCase() }));
+			// The parser keeps the address as written; the activity lower-cases it (see toActivity below).
+			.map((a) => ({ name: a.name, email: a.address! }));
 		expect(ours.map((a) => a.email)).toEqual(theirs.map((a) => a.email));
 		// nodemailer leaves encoded words as they are; ours decodes them.
 		if (!value.includes('=?')) expect(ours.map((a) => a.name)).toEqual(theirs.map((a) => a.name));
@@ -54,7 +51,7 @@ describe('contact matching', () => {
 });
 
 describe('toActivity', () => {
-	const message: GmailMessageLike = {
+	const message: GmailMessage = {
 		id: 'm2',
 		threadId: 'm1',
 		labelIds: ['INBOX', 'Label_1'],

@@ -9,6 +9,7 @@ import {
 	googleApiRequestFull,
 	serviceAccountAccessToken,
 } from '../../../shared/transport';
+import { gmailProfile } from '../../../shared/transport/gmail';
 import { forOperation } from '../operation';
 
 export const description: INodeProperties[] = forOperation('connection', 'check', [
@@ -53,14 +54,7 @@ async function tokenInfo(this: IExecuteFunctions, accessToken: string): Promise<
 
 async function gmailAddress(this: IExecuteFunctions): Promise<string | undefined> {
 	try {
-		const profile = await googleApiRequestFull.call(this, {
-			method: 'GET',
-			url: 'https://gmail.googleapis.com/gmail/v1/users/me/profile',
-			surface: 'gmailRead',
-			service: 'Gmail',
-			maxRetries: 1,
-		});
-		return (profile.body as IDataObject).emailAddress as string;
+		return (await gmailProfile(this, { maxRetries: 1 })).emailAddress;
 	} catch {
 		return undefined;
 	}

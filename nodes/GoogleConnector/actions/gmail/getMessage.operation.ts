@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { gmailGet } from './common';
-import { simplifyMessage, type GmailApiMessage } from './simplify';
+import { gmailGetMessage } from '../../../shared/transport/gmail';
+import { simplifyMessage } from './simplify';
 
 export const description: INodeProperties[] = forOperation('gmail', 'getMessage', [
 	{
@@ -36,7 +36,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	if (!messageId) throw new NodeOperationError(this.getNode(), 'The "Message ID" field is empty', { itemIndex });
 	const format = this.getNodeParameter('format', itemIndex, 'full') as 'full' | 'metadata';
 	const includeRaw = this.getNodeParameter('includeRaw', itemIndex, false) as boolean;
-	const message = await gmailGet<GmailApiMessage>(this, `/messages/${encodeURIComponent(messageId)}`, 5, { format });
+	const message = await gmailGetMessage(this, messageId, { format });
 	const json = simplifyMessage(message, format);
 	if (includeRaw) json.raw = message as never;
 	return [{ json, pairedItem: { item: itemIndex } }];

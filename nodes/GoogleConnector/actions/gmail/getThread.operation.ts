@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { gmailGet } from './common';
-import { simplifyMessage, type GmailApiMessage } from './simplify';
+import { gmailGetThread } from '../../../shared/transport/gmail';
+import { simplifyMessage } from './simplify';
 
 export const description: INodeProperties[] = forOperation('gmail', 'getThread', [
 	{
@@ -27,12 +27,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const threadId = String(this.getNodeParameter('threadId', itemIndex, '')).trim();
 	if (!threadId) throw new NodeOperationError(this.getNode(), 'The "Thread ID" field is empty', { itemIndex });
 	const format = this.getNodeParameter('format', itemIndex, 'full') as 'full' | 'metadata';
-	const thread = await gmailGet<{ id: string; historyId?: string; snippet?: string; messages?: GmailApiMessage[] }>(
-		this,
-		`/threads/${encodeURIComponent(threadId)}`,
-		10,
-		{ format },
-	);
+	const thread = await gmailGetThread(this, threadId, { format });
 	const messages = (thread.messages ?? []).map((m) => simplifyMessage(m, format));
 	return [
 		{

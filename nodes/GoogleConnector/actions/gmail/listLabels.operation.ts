@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { gmailGet } from './common';
+import { gmailLabels } from '../../../shared/transport/gmail';
 
 export const description: INodeProperties[] = forOperation('gmail', 'listLabels', [
 	{
@@ -12,6 +12,5 @@ export const description: INodeProperties[] = forOperation('gmail', 'listLabels'
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const response = await gmailGet(this, '/labels', 1);
-	return ((response.labels as IDataObject[] | undefined) ?? []).map((label) => ({ json: label, pairedItem: { item: itemIndex } }));
+	return (await gmailLabels(this)).map((label) => ({ json: label as IDataObject, pairedItem: { item: itemIndex } }));
 }

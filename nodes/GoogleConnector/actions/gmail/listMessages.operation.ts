@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { gmailListAll } from './common';
+import { gmailListAll } from '../../../shared/transport/gmail';
 import { listProperties, listQuery } from './listFilters';
 
 export const description: INodeProperties[] = forOperation('gmail', 'listMessages', listProperties);

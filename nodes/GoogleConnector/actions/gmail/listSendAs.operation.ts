@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { gmailGet } from './common';
+import { gmailSendAs } from '../../../shared/transport/gmail';
 
 export const description: INodeProperties[] = forOperation('gmail', 'listSendAs', [
 	{
@@ -12,6 +12,5 @@ export const description: INodeProperties[] = forOperation('gmail', 'listSendAs'
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const response = await gmailGet(this, '/settings/sendAs', 1);
-	return ((response.sendAs as IDataObject[] | undefined) ?? []).map((alias) => ({ json: alias, pairedItem: { item: itemIndex } }));
+	return (await gmailSendAs(this)).map((alias) => ({ json: alias as IDataObject, pairedItem: { item: itemIndex } }));
 }

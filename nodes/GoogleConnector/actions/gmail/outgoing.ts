@@ -8,13 +8,8 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { GoogleApiError, asNodeError, googleApiRequest, connectionCredentials, authMethod } from '../../../shared/transport';
-import { addressesFromInput, type MailAddress } from '../../../shared/gmail/addresses';
-import { MimeError, buildMimeMessage, type BuiltMime, type MimeAttachment, type MimeInput } from '../../../shared/gmail/mime';
-import { GMAIL_API } from './common';
-
-/** Above this size the message goes through the upload endpoint (multipart/related) instead of JSON. */
-export const JSON_SEND_LIMIT = 5 * 1024 * 1024;
-const UPLOAD_URL = 'https://gmail.googleapis.com/upload/gmail/v1/users/me/messages/send';
+import { MimeError, addressesFromInput, buildMimeMessage, type BuiltMime, type MailAddress, type MimeAttachment, type MimeInput } from '../../../shared/gmail/mime';
+import { gmailProfile, gmailSendAs, gmailSendRaw, type GmailSendResult } from '../../../shared/transport/gmail';
 
 export interface SendAsAlias {
 	sendAsEmail: string;
@@ -75,15 +70,9 @@ export async function sendAsAliases(ctx: IExecuteFunctions): Promise<SendAsAlias
 	if (!pending) {
 		pending = (async () => {
 			try {
-				const response = await (googleApiRequest<{ sendAs?: SendAsAlias[] }>).call(ctx, {
-					method: 'GET',
-					url: `${GMAIL_API}/settings/sendAs`,
-					surface: 'gmailRead',
-					gmailUnits: 1,
-					service: 'Gmail',
-				});
+				const sendAs = (await gmailSendAs(ctx)) as SendAsAlias[];
 				// Gmail sends only from verified aliases (it rewrites any other From to the primary address).
-				return (response.sendAs ?? []).filter((a) => !a.verificationStatus || a.verificationStatus === 'accepted');
+				return sendAs.filter((a) => !a.verificationStatus || a.verificationStatus === 'accepted');
 			} catch (error) {
 				// A send-only connection cannot list aliases; the sender then comes from elsewhere.
 				if (error instanceof GoogleApiError && (error.google.kind === 'scope' || error.google.kind === 'permission')) return undefined;
@@ -127,13 +116,7 @@ export async function resolveSender(ctx: IExecuteFunctions, itemIndex: number, c
 	}
 	if (!from) {
 		try {
-			const profile = await (googleApiRequest<{ emailAddress?: string }>).call(ctx, {
-				method: 'GET',
-				url: `${GMAIL_API}/profile`,
-				surface: 'gmailRead',
-				gmailUnits: 1,
-				service: 'Gmail',
-			});
+			const profile = await gmailProfile(ctx);
 			if (profile.emailAddress) from = { name: '', email: profile.emailAddress };
 		} catch (error) {
 			if (!(error instanceof GoogleApiError && error.google.kind === 'scope')) throw asNodeError(ctx.getNode(), error);
@@ -187,50 +170,9 @@ export function buildOrExplain(ctx: IExecuteFunctions, itemIndex: number, input:
 	}
 }
 
-export interface SendResult {
-	id: string;
-	threadId: string;
-	labelIds?: string[];
-}
-
-/**
- * messages.send: JSON {raw, threadId} up to 5 MB, the upload endpoint (multipart/related) above.
- * A POST, so the transport never resends it once it may have reached Google (timeouts, 5xx); it is
- * resent only when Google said it was not performed (429 / rate limit). Paced at 100 units.
- */
-export async function sendMime(ctx: IExecuteFunctions, built: BuiltMime, threadId: string | undefined): Promise<SendResult> {
-	if (built.raw.length <= JSON_SEND_LIMIT) {
-		return await (googleApiRequest<SendResult>).call(ctx, {
-			method: 'POST',
-			url: `${GMAIL_API}/messages/send`,
-			body: { raw: built.raw.toString('base64url'), ...(threadId ? { threadId } : {}) },
-			surface: 'gmailSend',
-			gmailUnits: 100,
-			idempotent: false,
-			service: 'Gmail',
-		});
-	}
-	const boundary = `gc_upload_${built.messageId.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}`;
-	const body = Buffer.concat([
-		Buffer.from(
-			`--${boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n${JSON.stringify(threadId ? { threadId } : {})}\r\n` +
-				`--${boundary}\r\nContent-Type: message/rfc822\r\n\r\n`,
-			'utf8',
-		),
-		built.raw,
-		Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
-	]);
-	return await (googleApiRequest<SendResult>).call(ctx, {
-		method: 'POST',
-		url: UPLOAD_URL,
-		qs: { uploadType: 'multipart' },
-		body,
-		headers: { 'content-type': `multipart/related; boundary=${boundary}` },
-		surface: 'gmailSend',
-		gmailUnits: 100,
-		idempotent: false,
-		service: 'Gmail',
-	});
+/** messages.send (never resent once it may have reached Google; see gmailSendRaw). */
+export async function sendMime(ctx: IExecuteFunctions, built: BuiltMime, threadId: string | undefined): Promise<GmailSendResult> {
+	return await gmailSendRaw(ctx, built.raw, threadId, built.messageId);
 }
 
 function snippetOf(text: string | undefined, html: string | undefined): string {
@@ -239,7 +181,7 @@ function snippetOf(text: string | undefined, html: string | undefined): string {
 }
 
 /** The node's output for a sent message, with the CRM activity (design.md contract, direction outbound). */
-export function sentOutput(built: BuiltMime, result: SendResult, input: { text?: string; html?: string }, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+export function sentOutput(built: BuiltMime, result: GmailSendResult, input: { text?: string; html?: string }, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
 	const participants = [...new Set([built.from, ...built.to, ...built.cc, ...built.bcc].map((a) => a.email.toLowerCase()))];
 	const occurredAt = new Date().toISOString();
 	const activity: IDataObject = {

@@ -1,9 +1,8 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { headerValue, type GmailHeader } from '../../../shared/gmail/messageBody';
-import { buildReplyHeaders, replyRecipients } from '../../../shared/gmail/mime';
-import { addressesFromInput } from '../../../shared/gmail/addresses';
-import { gmailGet } from './common';
+import { headerValue } from '../../../shared/gmail/messageBody';
+import { addressesFromInput, buildReplyHeaders, replyRecipients } from '../../../shared/gmail/mime';
+import { gmailGetMessage } from '../../../shared/transport/gmail';
 import { attachmentsOption, senderOptions, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
 
 export const description: INodeProperties[] = forOperation('gmail', 'reply', [
@@ -74,12 +73,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Refuse unsafe input before any call to Google.
 	buildOrExplain(this, itemIndex, { ...extra, to: extra.to || 'check@example.com', from: 'check@example.com' });
 
-	const parent = await gmailGet<{ id: string; threadId: string; payload?: { headers?: GmailHeader[] } }>(
-		this,
-		`/messages/${encodeURIComponent(messageId)}`,
-		5,
-		{ format: 'metadata', metadataHeaders: PARENT_HEADERS },
-	);
+	const parent = await gmailGetMessage(this, messageId, { format: 'metadata', metadataHeaders: PARENT_HEADERS });
 	const h = (name: string) => headerValue(parent.payload?.headers, name);
 	const parentHeaders = { messageId: h('message-id'), references: h('references'), subject: h('subject'), from: h('from'), to: h('to'), cc: h('cc'), replyTo: h('reply-to') };
 	if (!parentHeaders.messageId)
@@ -108,12 +102,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		html,
 		attachments,
 	});
-	const result = await sendMime(this, built, parent.threadId);
+	const result = await sendMime(this, built, parent.threadId ?? undefined);
 	return [
 		sentOutput(built, result, { text, html }, itemIndex, {
 			inReplyTo: threading.inReplyTo ?? null,
 			references: threading.references,
-			repliedToMessageId: parent.id,
+			repliedToMessageId: parent.id ?? messageId,
 			joinedThread: result.threadId === parent.threadId,
 		}),
 	];

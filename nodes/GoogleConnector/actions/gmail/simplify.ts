@@ -1,21 +1,11 @@
 // A Gmail API message as the Gmail operations output it: ids, labels, the main headers, addresses
 // parsed, bodies decoded to text and html, and the attachments listed.
 import type { IDataObject } from 'n8n-workflow';
-import { parseAddressList } from '../../../shared/gmail/addresses';
-import { decodeBodies, headerValue, headersObject, type GmailMessagePart } from '../../../shared/gmail/messageBody';
+import { parseAddressList } from '../../../shared/gmail/mime';
+import { decodeBodies, headerValue, headersObject } from '../../../shared/gmail/messageBody';
+import type { GmailMessage } from '../../../shared/gmail/types';
 
-export interface GmailApiMessage {
-	id?: string;
-	threadId?: string;
-	labelIds?: string[];
-	snippet?: string;
-	historyId?: string;
-	internalDate?: string;
-	sizeEstimate?: number;
-	payload?: GmailMessagePart;
-}
-
-export function simplifyMessage(message: GmailApiMessage, format: 'metadata' | 'full'): IDataObject {
+export function simplifyMessage(message: GmailMessage, format: 'metadata' | 'full'): IDataObject {
 	const headers = message.payload?.headers ?? [];
 	const out: IDataObject = {
 		id: message.id,

@@ -3,9 +3,7 @@
 // next time; split `activities` (e.g. with Split Out) to log one CRM activity each.
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { isGmailSyncCursor, type GmailSyncCursor } from '../../../shared/gmail/historyCursor';
-import { runGmailSync } from '../../../shared/gmail/syncEngine';
-import { syncFilterProperties, syncOptionsFrom, syncTuningProperties } from '../../../shared/gmail/syncOptions';
+import { isGmailSyncCursor, runGmailSync, syncFilterProperties, syncOptionsFrom, syncTuningProperties, type GmailSyncCursor } from '../../../shared/gmail/sync';
 
 export const description: INodeProperties[] = forOperation('gmail', 'sync', [
 	{

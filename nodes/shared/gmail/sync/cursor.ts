@@ -1,6 +1,7 @@
 // The Gmail sync cursor and the pure decisions around it: which history records yield candidate
 // messages, how far the cursor may advance after a partial fetch, and the bounded set of recently
 // emitted ids that makes re-listing after a history expiry safe. No n8n imports.
+import type { GmailHistoryRecord, GmailMessage } from '../types';
 
 /** Kept in the trigger's node static data (or handed to / returned by Gmail → Sync). JSON only. */
 export interface GmailSyncCursor {
@@ -15,18 +16,6 @@ export interface GmailSyncCursor {
 	recent: string[];
 	/** Message ids still to fetch from a backfill or a re-list (oldest first). */
 	pending?: string[];
-}
-
-export interface HistoryMessageRef {
-	id?: string | null;
-	threadId?: string | null;
-	labelIds?: string[] | null;
-}
-
-export interface HistoryRecordLike {
-	id?: string | null;
-	messagesAdded?: Array<{ message?: HistoryMessageRef | null }> | null;
-	labelsAdded?: Array<{ message?: HistoryMessageRef | null; labelIds?: string[] | null }> | null;
 }
 
 export interface Candidate {
@@ -64,11 +53,11 @@ export function inSyncLabels(labelIds: string[] | null | undefined, selected: st
  * synced label added to a message (mail filed into "Clients" later). Ids already handled or already
  * named by an earlier record are skipped.
  */
-export function candidatesFromHistory(records: HistoryRecordLike[], selected: string[], handled: ReadonlySet<string>, seen: Set<string> = new Set()): Candidate[] {
+export function candidatesFromHistory(records: GmailHistoryRecord[], selected: string[], handled: ReadonlySet<string>, seen: Set<string> = new Set()): Candidate[] {
 	const out: Candidate[] = [];
 	for (const record of records) {
 		const recordId = String(record.id ?? '');
-		const named: HistoryMessageRef[] = [];
+		const named: GmailMessage[] = [];
 		for (const added of record.messagesAdded ?? []) if (added.message && inSyncLabels(added.message.labelIds, selected)) named.push(added.message);
 		if (selected.length > 0) {
 			for (const added of record.labelsAdded ?? []) {

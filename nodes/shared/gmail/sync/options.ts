@@ -1,8 +1,8 @@
 // Editor properties shared by the Gmail Sync trigger and googleConnector → Gmail → Sync, and how
 // they become engine options. No network here.
 import type { INodeProperties } from 'n8n-workflow';
-import { parseContactList, type DirectionFilter } from './activity';
-import type { GmailSyncOptions } from './syncEngine';
+import { parseContactList, type DirectionFilter } from '../activity';
+import type { GmailSyncOptions } from './engine';
 
 export const DEFAULT_MAX_MESSAGES_PER_POLL = 20_000;
 

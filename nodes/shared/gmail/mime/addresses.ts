@@ -1,5 +1,7 @@
-// RFC 5322 address lists: parsing header values (display names, quoted strings, comments, groups,
-// RFC 2047 encoded-words) and validating addresses given by a user. Pure: no n8n imports.
+// RFC 5322 address lists, the one parser of the package: parsing header values (display names,
+// quoted strings, comments, groups, RFC 2047 encoded-words), validating addresses given by a user, and
+// formatting them for a header. Pure: no n8n imports.
+import { MimeError, assertHeaderSafe, decodeEncodedWords, encodedWords, foldTokens, isAscii } from './encoding';
 
 export interface MailAddress {
 	name: string;
@@ -14,29 +16,6 @@ const ADDR_SPEC = new RegExp(`^${LOCAL}@${DOMAIN}$`);
 
 export function isValidEmail(email: string): boolean {
 	return email.length <= 254 && ADDR_SPEC.test(email);
-}
-
-/** Decodes RFC 2047 encoded-words (B and Q) in a header value; adjacent encoded-words join without the space. */
-export function decodeEncodedWords(value: string): string {
-	const re = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
-	const joined = value.replace(/(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?)/g, '$1');
-	return joined.replace(re, (whole: string, charset: string, enc: string, text: string) => {
-		const cs = charset.split('*')[0].toLowerCase();
-		let bytes: Buffer;
-		if (enc.toUpperCase() === 'B') bytes = Buffer.from(text, 'base64');
-		else
-			bytes = Buffer.from(
-				text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m: string, h: string) => String.fromCharCode(parseInt(h, 16))),
-				'latin1',
-			);
-		if (cs === 'utf-8' || cs === 'utf8') return bytes.toString('utf8');
-		if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'us-ascii' || cs === 'windows-1252') return bytes.toString('latin1');
-		try {
-			return new TextDecoder(cs).decode(bytes);
-		} catch {
-			return whole;
-		}
-	});
 }
 
 /** Splits at top-level commas (outside quotes, angle brackets and comments). */
@@ -135,4 +114,52 @@ export function addressesFromInput(value: unknown): MailAddress[] {
 		return email ? [{ name: String(v.name ?? ''), email }] : [];
 	}
 	return parseAddressList(String(value));
+}
+
+export type AddressInput = string | MailAddress | Array<string | MailAddress>;
+
+export function normalizeAddresses(field: string, input: AddressInput | undefined): MailAddress[] {
+	if (input === undefined || input === null) return [];
+	const list = Array.isArray(input) ? input : [input];
+	const out: MailAddress[] = [];
+	for (const item of list) {
+		if (item === undefined || item === null || item === '') continue;
+		if (typeof item === 'string') {
+			assertHeaderSafe(field, item);
+			const parsed = parseAddressList(item);
+			if (parsed.length === 0 && item.trim()) throw new MimeError('invalidAddress', field, `The ${field} "${item}" is not an email address`);
+			out.push(...parsed);
+		} else {
+			assertHeaderSafe(`${field} name`, item.name ?? '');
+			assertHeaderSafe(field, item.email ?? '');
+			out.push({ name: item.name ?? '', email: (item.email ?? '').trim() });
+		}
+	}
+	for (const a of out) {
+		if (!isValidEmail(a.email)) throw new MimeError('invalidAddress', field, `The ${field} "${a.email}" is not a valid email address`);
+	}
+	return out;
+}
+
+const ATOM_PHRASE = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~ ]+$/;
+
+/** A display name as an RFC 5322 phrase: atoms, a quoted string, or encoded-words for non-ASCII. */
+function phraseTokens(name: string): string[] {
+	const trimmed = name.trim().replace(/\s+/g, ' ');
+	if (!trimmed) return [];
+	if (!isAscii(trimmed) || /=\?/.test(trimmed)) return encodedWords(trimmed);
+	if (ATOM_PHRASE.test(trimmed)) return trimmed.split(' ');
+	return [`"${trimmed.replace(/(["\\])/g, '\\$1')}"`];
+}
+
+export function formatAddressHeader(name: string, addresses: MailAddress[]): string {
+	// Tokens: each address's phrase words then <email>; addresses separated by ",".
+	const tokens: string[] = [];
+	addresses.forEach((a, i) => {
+		const phrase = phraseTokens(a.name);
+		const parts = phrase.length ? [...phrase, `<${a.email}>`] : [a.email];
+		if (i < addresses.length - 1) parts[parts.length - 1] += ',';
+		tokens.push(...parts);
+	});
+	return foldTokens(name.length + 2, tokens);
 }

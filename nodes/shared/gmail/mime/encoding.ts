@@ -1,0 +1,179 @@
+// RFC 2045 / 2047 / 2231 encodings for headers and bodies: encoded-words (both ways), folding,
+// quoted-printable, base64 lines, parameters; and the header-injection check. Pure: no n8n imports.
+// Lines end in CRLF; header lines are folded to 78 characters where possible.
+
+export const CRLF = '\r\n';
+const MAX_LINE = 78;
+
+export type MimeErrorCode = 'headerInjection' | 'invalidAddress' | 'noRecipient' | 'invalidHeader' | 'tooLarge' | 'invalidAttachment';
+
+/** A message that cannot be built; `field` names the input at fault. */
+export class MimeError extends Error {
+	constructor(
+		readonly code: MimeErrorCode,
+		readonly field: string,
+		message: string,
+	) {
+		super(message);
+		this.name = 'MimeError';
+	}
+}
+
+/** Refuses CR, LF and NUL in a header value: they would let input add headers (header injection). */
+export function assertHeaderSafe(field: string, value: string): void {
+	if (/[\r\n\0]/.test(value))
+		throw new MimeError('headerInjection', field, `The ${field} contains a line break (CR or LF), which could inject mail headers; remove it`);
+}
+
+export function isAscii(value: string): boolean {
+	return /^[\x20-\x7e\t]*$/.test(value);
+}
+
+/** Splits text into chunks of at most `maxBytes` UTF-8 bytes, never inside a character. */
+function utf8Chunks(text: string, maxBytes: number): string[] {
+	const out: string[] = [];
+	let current = '';
+	let size = 0;
+	for (const ch of text) {
+		const n = Buffer.byteLength(ch, 'utf8');
+		if (size + n > maxBytes && current) {
+			out.push(current);
+			current = '';
+			size = 0;
+		}
+		current += ch;
+		size += n;
+	}
+	if (current) out.push(current);
+	return out;
+}
+
+/** `=?UTF-8?B?…?=` words of at most 75 characters each (RFC 2047 §2). */
+export function encodedWords(text: string): string[] {
+	// 12 characters of "=?UTF-8?B?" + "?="; 39 bytes → 52 base64 characters → 64 in all, so a word
+	// fits on a line after a header name ("Subject: ", "Reply-To: ") within 78 characters.
+	return utf8Chunks(text, 39).map((chunk) => `=?UTF-8?B?${Buffer.from(chunk, 'utf8').toString('base64')}?=`);
+}
+
+/** Joins tokens with single spaces, breaking lines (CRLF + space) so no line passes 78 characters where avoidable. */
+export function foldTokens(prefixLength: number, tokens: string[], separator = ' '): string {
+	let out = '';
+	let lineLength = prefixLength;
+	tokens.forEach((token, i) => {
+		const sep = i === 0 ? '' : separator;
+		if (i > 0 && token.length > 0 && lineLength + sep.length + token.length > MAX_LINE) {
+			out += sep.trimEnd() + CRLF + ' ' + token;
+			lineLength = 1 + token.length;
+		} else {
+			out += sep + token;
+			lineLength += sep.length + token.length;
+		}
+	});
+	return out;
+}
+
+/** An unstructured header value (Subject, custom headers): folded ASCII, or encoded-words when needed. */
+export function unstructured(name: string, value: string): string {
+	const prefix = name.length + 2;
+	const needsEncoding = !isAscii(value) || /=\?/.test(value) || value.split(/\s+/).some((w) => w.length > 998 - prefix - 2);
+	if (needsEncoding) return foldTokens(prefix, encodedWords(value));
+	// Fold at whitespace; the whitespace is kept (RFC 5322 §2.2.3: unfolding only removes CRLF).
+	const words = value.split(' ');
+	return foldTokens(prefix, words);
+}
+
+/** Decodes RFC 2047 encoded-words (B and Q) in a header value; adjacent encoded-words join without the space. */
+export function decodeEncodedWords(value: string): string {
+	const re = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
+	const joined = value.replace(/(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?)/g, '$1');
+	return joined.replace(re, (whole: string, charset: string, enc: string, text: string) => {
+		const cs = charset.split('*')[0].toLowerCase();
+		let bytes: Buffer;
+		if (enc.toUpperCase() === 'B') bytes = Buffer.from(text, 'base64');
+		else
+			bytes = Buffer.from(
+				text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m: string, h: string) => String.fromCharCode(parseInt(h, 16))),
+				'latin1',
+			);
+		if (cs === 'utf-8' || cs === 'utf8') return bytes.toString('utf8');
+		if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'us-ascii' || cs === 'windows-1252') return bytes.toString('latin1');
+		try {
+			return new TextDecoder(cs).decode(bytes);
+		} catch {
+			return whole;
+		}
+	});
+}
+
+/** Quoted-printable (RFC 2045 §6.7) of UTF-8 text, CRLF line breaks, lines of at most 76 characters. */
+export function quotedPrintable(text: string): string {
+	const lines = text.replace(/\r\n|\r|\n/g, '\n').split('\n');
+	return lines
+		.map((line) => {
+			const bytes = Buffer.from(line, 'utf8');
+			const tokens: string[] = [];
+			bytes.forEach((b, i) => {
+				const last = i === bytes.length - 1;
+				const literal = (b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last);
+				tokens.push(literal ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`);
+			});
+			// A leading "." is encoded so no transport mistakes the line for SMTP's end of data.
+			if (tokens[0] === '.') tokens[0] = '=2E';
+			let out = '';
+			let length = 0;
+			for (const t of tokens) {
+				if (length + t.length > 75) {
+					out += '=' + CRLF;
+					length = 0;
+				}
+				out += t;
+				length += t.length;
+			}
+			return out;
+		})
+		.join(CRLF);
+}
+
+export function base64Lines(data: Buffer): string {
+	const b64 = data.toString('base64');
+	const lines: string[] = [];
+	for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
+	return lines.join(CRLF);
+}
+
+
+
+function rfc2231Encode(value: string): string {
+	return Array.from(Buffer.from(value, 'utf8'))
+		.map((b) => {
+			const c = String.fromCharCode(b);
+			return /[A-Za-z0-9!#$&+\-.^_`|~]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+		})
+		.join('');
+}
+
+/** `name="value"` or, for non-ASCII or long values, RFC 2231 `name*0*=UTF-8''…` continuations. */
+export function parameter(name: string, value: string): string[] {
+	if (isAscii(value) && value.length <= 60 && !/["\\]/.test(value)) return [`${name}="${value}"`];
+	if (isAscii(value) && value.length <= 60) return [`${name}="${value.replace(/(["\\])/g, '\\$1')}"`];
+	const encoded = rfc2231Encode(value);
+	if (encoded.length <= 60) return [`${name}*=UTF-8''${encoded}`];
+	const pieces: string[] = [];
+	let rest = encoded;
+	while (rest.length) {
+		// " filename*0*=UTF-8''" takes up to 20 characters of the 78
+		let cut = Math.min(pieces.length === 0 ? 52 : 58, rest.length);
+		// never split a %XX escape
+		const pct = rest.lastIndexOf('%', cut - 1);
+		if (pct > cut - 3 && pct >= 0 && cut < rest.length) cut = pct;
+		pieces.push(rest.slice(0, cut));
+		rest = rest.slice(cut);
+	}
+	return pieces.map((p, i) => `${name}*${i}*=${i === 0 ? "UTF-8''" : ''}${p}`);
+}
+
+export function headerWithParams(name: string, value: string, params: string[]): string {
+	let out = `${name}: ${value}`;
+	for (const p of params) out += `;${CRLF} ${p}`;
+	return out;
+}
