@@ -7,18 +7,17 @@ import {
 	conversionActionsQuery,
 	customerFromRow,
 	formatCustomerId,
-	idsFromResourceNames,
 	normalizeCustomerId,
 } from '../ads';
-import { adsRequest, adsSearch, adsSettings } from '../transport/ads';
+import { adsListAccessibleCustomerIds, adsSearch, adsSettings } from '../transport/ads';
 
 const MAX_NAMED = 25;
 
 export async function getAdsCustomers(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const settings = await adsSettings(this);
-	const response = await adsRequest<IDataObject>(this, settings, { method: 'GET', path: 'customers:listAccessibleCustomers', withLoginCustomer: false });
+	const accessible = await adsListAccessibleCustomerIds(this, settings);
 	const found = new Map<string, { name: string | null; manager: boolean | null }>();
-	for (const id of idsFromResourceNames(response.resourceNames).slice(0, MAX_NAMED)) {
+	for (const id of accessible.slice(0, MAX_NAMED)) {
 		try {
 			const rows = await adsSearch(this, { ...settings, loginCustomerId: undefined }, id, CUSTOMER_QUERY);
 			const c = customerFromRow(id, rows[0]);

@@ -1,20 +1,11 @@
 // Dropdowns loaded from the connected account. Each surface adds its own loader here.
 import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
-import { googleApiRequest } from '../transport';
+import { gmailLabels, gmailSendAs } from '../transport/gmail';
 import { getChannels } from '../transport/youtube';
-
-const GMAIL_API = 'https://gmail.googleapis.com/gmail/v1/users/me';
 
 /** Gmail labels of the connected mailbox: system labels first, then user labels by name. */
 export async function getGmailLabels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const response = await (googleApiRequest<{ labels?: IDataObject[] }>).call(this, {
-		method: 'GET',
-		url: `${GMAIL_API}/labels`,
-		surface: 'gmailRead',
-		gmailUnits: 1,
-		service: 'Gmail',
-	});
-	const labels = response.labels ?? [];
+	const labels = (await gmailLabels(this)) as IDataObject[];
 	const rank = (l: IDataObject) => (l.type === 'system' ? 0 : 1);
 	return labels
 		.slice()
@@ -24,14 +15,7 @@ export async function getGmailLabels(this: ILoadOptionsFunctions): Promise<INode
 
 /** Send-as aliases of the connected mailbox (settings.sendAs.list): the primary address first. */
 export async function getGmailSendAs(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	const response = await (googleApiRequest<{ sendAs?: IDataObject[] }>).call(this, {
-		method: 'GET',
-		url: `${GMAIL_API}/settings/sendAs`,
-		surface: 'gmailRead',
-		gmailUnits: 1,
-		service: 'Gmail',
-	});
-	const aliases = (response.sendAs ?? []).filter((a) => !a.verificationStatus || a.verificationStatus === 'accepted');
+	const aliases = ((await gmailSendAs(this)) as IDataObject[]).filter((a) => !a.verificationStatus || a.verificationStatus === 'accepted');
 	aliases.sort((a, b) => Number(b.isPrimary === true) - Number(a.isPrimary === true) || String(a.sendAsEmail).localeCompare(String(b.sendAsEmail)));
 	return [
 		{ name: 'Primary Address (Default)', value: '', description: "The mailbox's own address" },
