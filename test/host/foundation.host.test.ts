@@ -5,8 +5,8 @@
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { startSandbox, CA_FILE, type Sandbox } from '../sandbox';
-import { N8nHost, HOST_SETUP_TIMEOUT, type HttpResult } from './n8nHost';
+import { CA_FILE, type Sandbox } from '../sandbox';
+import { HOST_SETUP_TIMEOUT, startHostWithSandbox, stopHostWithSandbox, type HttpResult, type N8nHost } from './n8nHost';
 
 const G = 'https://www.googleapis.com/auth/';
 const IDENTITY_SCOPES = ['openid', `${G}userinfo.email`, `${G}userinfo.profile`];
@@ -21,14 +21,12 @@ let n8n: N8nHost;
 jest.setTimeout(180_000);
 
 beforeAll(async () => {
-	sandbox = await startSandbox();
-	n8n = await N8nHost.start({ env: sandbox.server.childEnv() });
+	({ sandbox, n8n } = await startHostWithSandbox());
 }, HOST_SETUP_TIMEOUT);
 
 afterAll(async () => {
 	if (process.env.N8N_HOST_TIMINGS && n8n) process.stderr.write(`${JSON.stringify(n8n.timings)}\n`);
-	await n8n?.dispose();
-	await sandbox?.close();
+	await stopHostWithSandbox({ sandbox, n8n });
 });
 
 function checkWorkflow(id: string, credential: { id: string; name: string }) {

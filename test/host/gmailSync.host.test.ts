@@ -1,8 +1,8 @@
 // Ring 3: the Gmail Sync Trigger active in a real n8n 2.41.0 (packed tarball installed as a community
 // package) polling the sandbox mailbox. n8n refuses poll intervals under a minute, so this waits for a
 // couple of scheduled polls: one after activation, one after an n8n restart.
-import { startSandbox, type Sandbox } from '../sandbox';
-import { N8nHost, HOST_SETUP_TIMEOUT } from './n8nHost';
+import type { Sandbox } from '../sandbox';
+import { HOST_SETUP_TIMEOUT, startHostWithSandbox, stopHostWithSandbox, type N8nHost } from './n8nHost';
 
 const TRIGGER = 'n8n-nodes-google-connector.gmailSyncTrigger';
 const CRED_TYPE = 'googleConnectorOAuth2Api';
@@ -16,21 +16,14 @@ let n8n: N8nHost;
 jest.setTimeout(420_000);
 
 beforeAll(async () => {
-	sandbox = await startSandbox();
-	n8n = await N8nHost.start({ env: sandbox.server.childEnv() });
-	await n8n.setupOwner();
+	({ sandbox, n8n } = await startHostWithSandbox({ owner: true }));
 }, HOST_SETUP_TIMEOUT);
 
-afterAll(async () => {
-	await n8n?.dispose();
-	await sandbox?.close();
-});
+afterAll(() => stopHostWithSandbox({ sandbox, n8n }));
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function executions(): Promise<Array<{ id: number; status: string }>> {
-	return (await n8n.sql('SELECT id, status FROM execution_entity WHERE workflowId = ? ORDER BY id', [WF])) as Array<{ id: number; status: string }>;
-}
+const executions = () => n8n.executionsOf(WF);
 
 async function executionData(id: number): Promise<string> {
 	const [row] = (await n8n.sql('SELECT data FROM execution_data WHERE executionId = ?', [id])) as Array<{ data: string }>;
