@@ -23,11 +23,6 @@ export function seenBefore(bucket: DedupeBucket, key: string, nowMs: number, max
 	return false;
 }
 
-/** Whether `key` is recorded, without recording it. */
-export function hasSeen(bucket: DedupeBucket, key: string): boolean {
-	return Object.prototype.hasOwnProperty.call(bucket, hashKey(key));
-}
-
 /**
  * Copies keys from `source` that `target` lacks (e.g. an in-memory mirror into static data whose
  * last save was overwritten by a concurrent request), keeping the newest `max`.
