@@ -4,7 +4,7 @@
 // message fails every fetch.
 import { request } from 'node:https';
 import { startSandbox, type Sandbox } from '../../sandbox';
-import { buildBatchBody, parseBatchResponse } from '../../../nodes/shared/gmail/batch';
+import { buildBatchBody, parseBatchResponse } from '../../../nodes/shared/transport/gmailBatch';
 
 let sandbox: Sandbox;
 const READ = 'https://www.googleapis.com/auth/gmail.readonly';
