@@ -1,7 +1,7 @@
 // The trigger's request handling: route by ?action=, check the org, the method and the size, read the
 // body once, then hand the delivery to the action's handler (actions/) and answer.
 import type { IDataObject, INodeExecutionData, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
-import { webhookSecrets } from '../shared/webhook/credential';
+import { cachedWebhookSecrets } from '../shared/webhook/credential';
 import { DEFAULT_DEDUPE_MAX, Deduper } from '../shared/webhook/dedupe';
 import { PayloadError } from '../shared/webhook/payloads';
 import { safeEqual } from '../shared/webhook/signature';
@@ -82,7 +82,7 @@ async function route(this: IWebhookFunctions): Promise<Outcome> {
 	const raw = read.body;
 
 	const state = this.getWorkflowStaticData('node') as TriggerState;
-	const secrets = await webhookSecrets(this);
+	const secrets = await cachedWebhookSecrets(this);
 	const dedupeMax = Math.max(100, Math.min(100_000, Number(options.dedupeSize ?? DEFAULT_DEDUPE_MAX) || DEFAULT_DEDUPE_MAX));
 	const dedupe = new Deduper(state, `${this.getWorkflow().id ?? ''}|${this.getNode().name}`, dedupeMax);
 	const event: Delivery['event'] = (a, key, data, rawValue) => ({

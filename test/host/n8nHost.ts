@@ -257,6 +257,18 @@ export class N8nHost {
 		if (!this.opts.userFolder && process.env.N8N_HOST_KEEP !== '1') rmSync(this.userFolder, { recursive: true, force: true });
 	}
 
+	/** Resident memory of the n8n server process in MB (Linux /proc), or NaN when unknown. */
+	rssMb(): number {
+		const pid = this.child?.pid;
+		if (!pid) return NaN;
+		try {
+			const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+			return kb ? Number(kb) / 1024 : NaN;
+		} catch {
+			return NaN;
+		}
+	}
+
 	get running(): boolean {
 		return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
 	}

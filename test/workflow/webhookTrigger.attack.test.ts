@@ -12,7 +12,8 @@ import { deriveTopicSecret } from '../../nodes/shared/webhook/signature';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { forgetHubIntents } from '../../nodes/shared/webhook/hubIntents';
 import { startSandbox, YT_TOPIC, type Sandbox, type CallbackRequest } from '../sandbox';
-import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, webhookCall, BASE_URL, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
+import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, webhookCall, BASE_URL, CredentialTypeRegistry, TestCredentialsHelper, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
+import { forgetCachedWebhookSecrets } from '../../nodes/shared/webhook/credential';
 
 const SECRETS = { leadFormKey: 'lead-form-key-4f9d2c7a', sharedSecret: 'shared-secret-8c1e5b3f9a7d2e4c', pushKey: 'push-key-2b7e9f1c4a8d3e6f0b5c' };
 const credentials: CredentialsMap = { googleConnectorWebhookApi: { id: 'w1', name: 'Webhook secrets', data: { ...SECRETS } } };
@@ -306,5 +307,21 @@ describe('23: JWKS with an unknown kid', () => {
 		for (let i = 0; i < 20; i++) later.push(await send());
 		expect([...concurrent, ...later].map((r) => [r.responseStatus, runs(r)])).toEqual(Array(40).fill([401, 0]));
 		expect(sandbox.server.seen('www.googleapis.com', '/oauth2/v3/certs').length).toBe(1);
+	});
+});
+
+describe('25: the cost of a refusal', () => {
+	test('50 concurrent leads with a wrong key are refused with one credential read between them; a right key still passes', async () => {
+		forgetCachedWebhookSecrets();
+		const helper = new TestCredentialsHelper(new CredentialTypeRegistry(credentialTypes), { googleConnectorWebhookApi: { id: 'w-cost', name: 'Webhook secrets', data: { ...SECRETS } } });
+		const reads = jest.spyOn(helper, 'getDecrypted');
+		const lead = (id: string, key: string) => ({ method: 'POST', query: { action: 'ads-webhook' }, headers: { 'content-type': 'application/json' }, rawBody: JSON.stringify({ lead_id: id, google_key: key }) });
+		const refused = await Promise.all(
+			Array.from({ length: 50 }, (_, i) => webhookCall(trigger, { parameters: params([]), credentialsHelper: helper, credentialTypes, staticData: {}, request: lead(`bad-${i}`, 'wrong-key-guess') })),
+		);
+		expect(refused.map((r) => [r.responseStatus, runs(r)])).toEqual(Array(50).fill([401, 0]));
+		expect(reads.mock.calls.length).toBe(1);
+		const ok = await webhookCall(trigger, { parameters: params([]), credentialsHelper: helper, credentialTypes, staticData: {}, request: lead('good-1', SECRETS.leadFormKey) });
+		expect([ok.responseStatus, runs(ok)]).toEqual([200, 1]);
 	});
 });

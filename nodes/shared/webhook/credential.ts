@@ -22,6 +22,32 @@ export async function webhookSecrets(ctx: { getCredentials: IWebhookFunctions['g
 	return { leadFormKey: s(data.leadFormKey), sharedSecret: s(data.sharedSecret), pushKey: s(data.pushKey) };
 }
 
+/**
+ * The trigger reads its secrets on every request; n8n then loads the credential from the database and
+ * decrypts it each time, which is what a flood of refused calls mostly costs. So the webhook path keeps
+ * them in memory for a few seconds per credential (concurrent reads share one load). A changed secret
+ * applies within SECRETS_TTL_MS. Memory only: any process rebuilds it.
+ */
+export const SECRETS_TTL_MS = 10_000;
+const secretsCache = new Map<string, { until: number; secrets: Promise<WebhookSecrets> }>();
+
+export async function cachedWebhookSecrets(ctx: Pick<IWebhookFunctions, 'getCredentials' | 'getNode'>): Promise<WebhookSecrets> {
+	const id = ctx.getNode().credentials?.[WEBHOOK_CREDENTIAL]?.id;
+	if (!id) return await webhookSecrets(ctx);
+	const now = Date.now();
+	const hit = secretsCache.get(id);
+	if (hit && hit.until > now) return await hit.secrets;
+	if (secretsCache.size >= 200) secretsCache.delete(secretsCache.keys().next().value as string);
+	const secrets = webhookSecrets(ctx);
+	secretsCache.set(id, { until: now + SECRETS_TTL_MS, secrets });
+	return await secrets;
+}
+
+/** For tests: forget the cached secrets. */
+export function forgetCachedWebhookSecrets(): void {
+	secretsCache.clear();
+}
+
 /** Secrets shorter than this are refused by the credential test. */
 export const MIN_SECRET_LENGTH = 16;
 
