@@ -2,12 +2,12 @@
 // configured for, and the renewal run on each signed notification (see README: a quiet channel
 // needs the scheduled Renew Push, since n8n gives a webhook trigger no timer of its own).
 import { randomBytes } from 'node:crypto';
-import type { IHookFunctions, IWebhookFunctions } from 'n8n-workflow';
+import { sleep, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 import { hubRequest } from '../shared/transport/websubHub';
 import type { WebhookSecrets } from '../shared/webhook/credential';
 import { confirmationOf } from '../shared/webhook/hubIntents';
 import { channelIdFromTopic } from '../shared/webhook/atom';
-import { needsRenewal, parseChannelIds, secretFor, topicFor, type PushState, type PushSubscription } from '../shared/webhook/websub';
+import { needsRenewal, parseChannelIds, secretFor, topicFor, unconfirmed, type PushState, type PushSubscription } from '../shared/webhook/websub';
 import type { TriggerState } from './delivery';
 
 /** The callback URL the trigger registers with the hub. */
@@ -68,6 +68,24 @@ export function applyConfirmations(push: PushState): boolean {
 	return applied;
 }
 
+const CONFIRMATION_POLL_MS = 50;
+
+/**
+ * Waits (at most `maxMs`) until the hub has verified every subscription just asked for, applying the
+ * confirmations as they come. The hub verifies while the request that asked (publishing, or a delivery
+ * that renewed) has not been saved yet, and n8n's later save of that request would drop what the
+ * verification recorded; waiting keeps the confirmations in that save.
+ */
+export async function awaitConfirmations(push: PushState, maxMs: number): Promise<void> {
+	const deadline = Date.now() + maxMs;
+	const waiting = () => Object.values(push).some((s) => s.mode === 'subscribe' && !s.lastError && unconfirmed(s));
+	applyConfirmations(push);
+	while (waiting() && Date.now() < deadline) {
+		await sleep(CONFIRMATION_POLL_MS);
+		applyConfirmations(push);
+	}
+}
+
 /**
  * Renews what needs it (websub.needsRenewal: under a day left, or never confirmed; at most hourly per
  * channel). Every configured channel is covered, also one whose record was lost.
@@ -79,8 +97,10 @@ export async function renewIfDue(this: IWebhookFunctions, state: TriggerState, s
 	const push = state.push as PushState;
 	for (const topic of configuredTopics(this)) if (!push[topic]) push[topic] = rebuiltRecord(topic, callback, secrets);
 	applyConfirmations(push);
+	let renewed = 0;
 	for (const sub of Object.values(push)) {
 		if (!needsRenewal(sub, now) || !sub.callback) continue;
+		renewed++;
 		sub.requestedAt = now;
 		try {
 			await hubRequest(this, { mode: 'subscribe', topic: sub.topic, callback: sub.callback, secret: sub.secret, pushKey: secrets.pushKey || undefined });
@@ -90,4 +110,8 @@ export async function renewIfDue(this: IWebhookFunctions, state: TriggerState, s
 			this.logger.warn(`Google Connector Trigger could not renew YouTube push for channel ${sub.channelId}: ${(error as Error).message}`);
 		}
 	}
+	// Rare (once per channel every few days): worth delaying this delivery's answer a little.
+	if (renewed) await awaitConfirmations(push, RENEWAL_CONFIRMATION_WAIT_MS);
 }
+
+const RENEWAL_CONFIRMATION_WAIT_MS = 5_000;

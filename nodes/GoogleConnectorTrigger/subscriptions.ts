@@ -1,16 +1,15 @@
 // The trigger's YouTube push lifecycle, called by n8n when the workflow is published or unpublished:
 // subscribe the configured channels at the hub, unsubscribe the ones no longer configured.
-import { NodeOperationError, sleep, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhookFunctions } from 'n8n-workflow';
 import { asNodeError } from '../shared/transport';
 import { hubRequest } from '../shared/transport/websubHub';
 import { webhookSecrets } from '../shared/webhook/credential';
-import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, unconfirmed, type PushState } from '../shared/webhook/websub';
+import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, type PushState } from '../shared/webhook/websub';
 import type { TriggerOptions, TriggerState } from './delivery';
-import { applyConfirmations, pushCallback, randomSecret } from './renewal';
+import { awaitConfirmations, pushCallback, randomSecret } from './renewal';
 
 /** How long publishing waits for the hub to verify the subscriptions it just asked for. */
 const CONFIRMATION_WAIT_MS = 10_000;
-const CONFIRMATION_POLL_MS = 50;
 
 /** Pub/Sub OIDC mode needs both the expected service account and the audience: refuse to publish without. */
 function checkOidcSettings(ctx: IHookFunctions): void {
@@ -95,15 +94,7 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 		}
 	}
 	if (failures.length) this.logger.warn(`Google Connector Trigger could not subscribe ${failures.join(', ')} to YouTube push; the next renewal retries`);
-	// The hub verifies while n8n has not saved this activation yet, and n8n's save would then drop what
-	// the verification recorded: wait (briefly) for the confirmations and keep them in this save.
-	const deadline = Date.now() + CONFIRMATION_WAIT_MS;
-	const waiting = () => Object.values(push).some((s) => s.mode === 'subscribe' && !s.lastError && unconfirmed(s));
-	applyConfirmations(push);
-	while (waiting() && Date.now() < deadline) {
-		await sleep(CONFIRMATION_POLL_MS);
-		applyConfirmations(push);
-	}
+	await awaitConfirmations(push, CONFIRMATION_WAIT_MS);
 	state.push = push as IDataObject & PushState;
 	return true;
 }
