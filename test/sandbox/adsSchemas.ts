@@ -72,6 +72,14 @@ const ADS_PROTO_FILES = [
 	'services/campaign_service.proto',
 	'services/campaign_budget_service.proto',
 	'services/conversion_upload_service.proto',
+	// below the campaign: ad groups, criteria, ads, assets, asset groups, geo suggestions
+	...['ad_group', 'ad_group_criterion', 'ad_group_ad', 'campaign_criterion', 'asset', 'asset_group', 'asset_group_asset', 'asset_group_signal', 'geo_target_constant'].map((s) => `services/${s}_service.proto`),
+	...['ad_group', 'ad_group_criterion', 'ad_group_ad', 'ad', 'campaign_criterion', 'asset', 'asset_group', 'asset_group_asset', 'asset_group_signal', 'geo_target_constant'].map((r) => `resources/${r}.proto`),
+	'common/ad_type_infos.proto',
+	'common/ad_asset.proto',
+	'common/criteria.proto',
+	'common/asset_types.proto',
+	'common/policy.proto',
 ];
 
 export const ADS_PROTO_VERSION = 'v25';

@@ -96,3 +96,26 @@ it("weekly metrics: last week's totals per campaign", async () => {
 	]);
 	expect(JSON.parse(sandbox.server.seen('googleads.googleapis.com', 'searchStream')[0].body).query).toContain('DURING LAST_WEEK_MON_SUN');
 });
+
+it('launch campaign: the CRM record becomes the full Search campaign; the ids it returns are the ones the sandbox holds', async () => {
+	const example = JSON.parse(readFileSync(join(__dirname, '..', '..', 'examples', 'ads-launch-campaign.json'), 'utf8')) as { pinData: Record<string, Array<{ json: IDataObject }>> };
+	const record = example.pinData['CRM launch campaign'][0].json;
+	sandbox.server.clearRequests();
+	const r = await runExample('ads-launch-campaign.json', [record]);
+	expect(r.error).toBeUndefined();
+	expect(sandbox.server.seen('googleads.googleapis.com', 'googleAds:mutate')).toHaveLength(1);
+	const [out] = r.json['Create the whole campaign'];
+	const campaign = sandbox.ads.campaignsOf('1234567890').find((c) => c.name === 'Launch: Winterreifen 2027')!;
+	expect(out.id).toBe(campaign.id);
+	const created = out.created as { adGroups: Array<{ id: string; keywords: Array<{ resourceName: string }>; ads: Array<{ resourceName: string }> }> };
+	expect(created.adGroups.map((g) => sandbox.ads.structure.adGroups.get(`customers/1234567890/adGroups/${g.id}`)?.campaign)).toEqual([campaign.resourceName, campaign.resourceName]);
+	expect(created.adGroups.flatMap((g) => g.keywords).every((k) => sandbox.ads.structure.adGroupCriteria.has(k.resourceName))).toBe(true);
+	expect(created.adGroups.flatMap((g) => g.keywords)).toHaveLength(10);
+	expect(created.adGroups.flatMap((g) => g.ads).every((a) => sandbox.ads.structure.adGroupAds.has(a.resourceName))).toBe(true);
+	// the same record again: Google refuses the duplicate name, the item says so (Continue On Fail), nothing new exists
+	const counts = sandbox.ads.structure.countsOf('1234567890');
+	const again = await runExample('ads-launch-campaign.json', [record]);
+	expect(again.error).toBeUndefined();
+	expect(String(again.json['Create the whole campaign'][0].error)).toContain('campaignError.DUPLICATE_CAMPAIGN_NAME');
+	expect(sandbox.ads.structure.countsOf('1234567890')).toEqual(counts);
+});

@@ -3,42 +3,17 @@
 // compared with the inputs; threading is checked in the sandbox mailboxes by Gmail's rules.
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { LoadOptionsContext } from 'n8n-core';
-import { Workflow, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeParameters, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
+import { Workflow, type IDataObject, type INodeParameters } from 'n8n-workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 import { getGmailSendAs } from '../../nodes/shared/methods';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { buildAdditionalData, chain, harnessLogger, runWorkflow, startNode, TestCredentialsHelper, CredentialTypeRegistry, type CredentialsMap } from '../helpers/workflow';
 import { TestNodeTypes } from '../helpers/node-types';
 import { credentialTypes, oauthCredentials, serviceAccountCredentials } from '../helpers/google';
+import { BinaryMaker } from '../helpers/binaryMaker';
 
 const REP = 'rep@acme-crm.test';
 const CLIENT = 'casey@client-co.test';
-
-/** Test-only node: emits the items of its `items` parameter, each with binary files built from `files`. */
-class BinaryMaker implements INodeType {
-	description: INodeTypeDescription = {
-		displayName: 'Binary Maker',
-		name: 'binaryMaker',
-		group: ['input'],
-		version: 1,
-		description: 'test-only',
-		defaults: { name: 'Files' },
-		inputs: [],
-		outputs: ['main'] as INodeTypeDescription['outputs'],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: [] }],
-	};
-
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const items = this.getNodeParameter('items', 0, []) as Array<{ json: IDataObject; files?: Array<{ prop: string; name: string; mime: string; base64: string }> }>;
-		return [
-			items.map((item, index) => ({
-				json: item.json,
-				binary: Object.fromEntries((item.files ?? []).map((f) => [f.prop, { data: f.base64, mimeType: f.mime, fileName: f.name }])),
-				pairedItem: { item: index },
-			})),
-		];
-	}
-}
 
 let sandbox: Sandbox;
 

@@ -2,6 +2,7 @@
 // metrics, segments.date, conversion_action and customer, as googleAds:search and :searchStream answer it.
 import { addDays, type AdsCampaign, adsFailure, type DailyMetrics, err, getPath, type Row, setPath } from './model';
 import type { AdsState } from './index';
+import { STRUCTURE_SELECTABLE, structureRows } from './structureQueries';
 
 function camelPath(gaqlField: string): string[] {
 	return gaqlField.split('.').map((p) => p.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
@@ -14,6 +15,7 @@ const SELECTABLE: Record<string, RegExp> = {
 	campaign_budget: /^campaign_budget\.(resource_name|id|name|amount_micros|period|delivery_method|explicitly_shared|status)$/,
 	conversion_action: /^conversion_action\.(resource_name|id|name|status|type|category)$/,
 	customer: /^customer\.(resource_name|id|descriptive_name|currency_code|time_zone|manager|test_account)$/,
+	...STRUCTURE_SELECTABLE,
 	customer_client: /^customer_client\.(resource_name|id|descriptive_name|currency_code|time_zone|manager|test_account|level|client_customer)$/,
 };
 
@@ -144,7 +146,7 @@ function matches(state: AdsState, row: Row, cond: Condition): boolean {
 	const text = v === undefined || v === null ? '' : String(v);
 	switch (cond.op) {
 		case '=':
-			return text === cond.values[0];
+			return text === cond.values[0] || (typeof v === 'boolean' && text === cond.values[0].toLowerCase());
 		case '!=':
 			return text !== cond.values[0];
 		case 'IN':
@@ -200,6 +202,9 @@ export function runQuery(state: AdsState, customerId: string, query: string, ver
 				});
 			}
 		}
+	} else if (q.resource in STRUCTURE_SELECTABLE) {
+		const wantsMetrics = q.fields.some((f) => f.startsWith('metrics.'));
+		full = structureRows(state, customerId, q.resource, { wantsMetrics, perDay: q.fields.includes('segments.date'), range: dateRange(state, q.where) });
 	} else if (q.resource === 'campaign_budget') {
 		full = state.budgetsOf(customerId).map((b) => ({ campaignBudget: { ...b, customerId: undefined } }));
 	} else if (q.resource === 'conversion_action') {

@@ -15,6 +15,8 @@ import { ingest, uploadClickConversions } from './conversions';
 import { type ParsedQuery, parseQuery, runQuery } from './gaql';
 import { ADS_HOST, type AdsBudget, type AdsCampaign, type AdsConversionAction, type AdsCustomer, adsFailure, ADWORDS_SCOPE, type DailyMetrics, DATAMANAGER_HOST, err, isoDate, type Row, unknownNameError } from './model';
 import { mutate } from './mutate';
+import { AdsStructure, StructureMetrics } from './structureModel';
+import { suggestGeoTargets } from './structureQueries';
 
 export * from './model';
 
@@ -36,6 +38,10 @@ export class AdsState {
 	readonly uploadedConversions: Array<Record<string, unknown> & { customerId: string }> = [];
 	/** Events accepted by Data Manager events:ingest (one entry per event and destination). */
 	readonly ingestedEvents: Array<{ requestId: string; customerId: string; conversionActionId: string; event: Record<string, unknown> }> = [];
+	/** Ad groups, keywords, criteria, ads, assets and asset groups (structureModel.ts). */
+	readonly structure = new AdsStructure();
+	/** Daily metrics per ad group, keyword and search term, seeded by tests. */
+	readonly structureMetrics = new StructureMetrics();
 	/** Click ids Google cannot decode (answered UNPARSEABLE_GCLID / INVALID_GCLID). */
 	readonly badClickIds = new Set<string>();
 	/** Rows per googleAds:search page (Google: 10,000). */
@@ -204,6 +210,10 @@ export class AdsState {
 		sandbox.route('POST', ADS_HOST, new RegExp(`${base}/customers/(?<cid>[^/:]+)/googleAds:mutate$`), (req) => {
 			const { version } = this.begin(req, req.params.cid);
 			return this.mutate(req.params.cid, json(req), version);
+		});
+		sandbox.route('POST', ADS_HOST, new RegExp(`${base}/geoTargetConstants:suggest$`), (req) => {
+			this.begin(req);
+			return { status: 200, body: suggestGeoTargets(json(req)) };
 		});
 		sandbox.route('POST', ADS_HOST, new RegExp(`${base}/customers/(?<cid>\\d+):uploadClickConversions$`), (req) => {
 			const { version } = this.begin(req, req.params.cid);

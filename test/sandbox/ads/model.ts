@@ -77,6 +77,8 @@ export interface AdsFailureError {
 	message: string;
 	location?: { fieldPathElements: Array<{ fieldName: string; index?: number }> };
 	trigger?: { stringValue: string };
+	/** ErrorDetails, e.g. policyFindingDetails / policyViolationDetails. */
+	details?: Record<string, unknown>;
 }
 
 const ERROR_STATUS: Record<number, string> = { 400: 'INVALID_ARGUMENT', 401: 'UNAUTHENTICATED', 403: 'PERMISSION_DENIED', 404: 'NOT_FOUND', 501: 'UNIMPLEMENTED' };

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { adsSchemas, unknownFields } from '../adsSchemas';
 import { type AdsCampaign, adsFailure, type AdsFailureError, err, getPath, NO_END, type Path, type Row, setPath, unknownNameError, validDateTime } from './model';
 import type { AdsState } from './index';
+import { STRUCTURE_OPERATIONS, type StructureContext } from './structureMutate';
+import { applyStructureOperation, finishStructure } from './structureAds';
 
 function validateBudget(state: AdsState, b: Row, path: Path, errors: AdsFailureError[], forCreate: boolean, customerId: string, pendingNames: Set<string>, selfResource?: string) {
 	if (forCreate || b.name !== undefined) {
@@ -92,6 +94,7 @@ export function mutate(state: AdsState, customerId: string, body: Row, version: 
 	const pendingBudgetNames = new Set<string>();
 	const pendingCampaignNames = new Set<string>();
 	const resolve = (name: unknown) => (typeof name === 'string' ? (temp.get(name) ?? name) : name);
+	const ctx: StructureContext = { state, customerId, work: state.structure.clone(), campaigns, temp, newAssetGroups: [] };
 
 	ops.forEach((op, i) => {
 		const errors: AdsFailureError[] = [];
@@ -99,6 +102,7 @@ export function mutate(state: AdsState, customerId: string, body: Row, version: 
 		const base: Path = ['mutateOperations', i];
 		const budgetsBefore = new Map([...budgets].map(([k, v]) => [k, { ...v }]));
 		const campaignsBefore = new Map([...campaigns].map(([k, v]) => [k, structuredClone(v)]));
+		const structureBefore = partial ? ctx.work.clone() : undefined; // an atomic failure discards the whole copy
 		if (kinds.length !== 1) {
 			errors.push(err('mutateError', 'MUTATE_NOT_ALLOWED', 'Exactly one operation must be set.', base));
 		} else if (kinds[0] === 'campaignBudgetOperation') {
@@ -173,6 +177,7 @@ export function mutate(state: AdsState, customerId: string, body: Row, version: 
 					pendingCampaignNames.add(name);
 					const id = state.newId();
 					const resourceName = `customers/${customerId}/campaigns/${id}`;
+					if (typeof c.resourceName === 'string' && new RegExp(`^customers/${customerId}/campaigns/-\\d+$`).test(c.resourceName)) temp.set(c.resourceName, resourceName);
 					const scheme = Object.keys(BIDDING_KEYS).find((k) => c[k] !== undefined)!;
 					const campaign: AdsCampaign = {
 						id,
@@ -249,6 +254,9 @@ export function mutate(state: AdsState, customerId: string, body: Row, version: 
 					responses[i] = { campaignResult: { resourceName: rn } };
 				}
 			} else errors.push(err('mutateError', 'MUTATE_NOT_ALLOWED', 'An operation (create, update or remove) is required.', path));
+		} else if (STRUCTURE_OPERATIONS.includes(kinds[0])) {
+			const answer = applyStructureOperation(ctx, kinds[0], op[kinds[0]] as Row, [...base, kinds[0]], errors);
+			if (answer) responses[i] = answer;
 		} else {
 			errors.push(err('mutateError', 'MUTATE_NOT_ALLOWED', `The sandbox does not serve ${kinds[0]}.`, [...base, kinds[0]]));
 		}
@@ -260,8 +268,10 @@ export function mutate(state: AdsState, customerId: string, body: Row, version: 
 			for (const [k, v] of budgetsBefore) budgets.set(k, v);
 			campaigns.clear();
 			for (const [k, v] of campaignsBefore) campaigns.set(k, v);
+			if (structureBefore) ctx.work = structureBefore;
 		}
 	});
+	allErrors.push(...finishStructure(ctx));
 
 	if (allErrors.length && !partial) throw adsFailure(400, allErrors, version);
 	if (!validateOnly) {
@@ -269,6 +279,7 @@ export function mutate(state: AdsState, customerId: string, body: Row, version: 
 		for (const [k, v] of budgets) state.budgets.set(k, v);
 		state.campaigns.clear();
 		for (const [k, v] of campaigns) state.campaigns.set(k, v);
+		state.structure.adopt(ctx.work);
 	}
 	const out: Row = { mutateOperationResponses: validateOnly ? [] : responses };
 	if (allErrors.length) out.partialFailureError = partialFailureError(state, allErrors, version);
