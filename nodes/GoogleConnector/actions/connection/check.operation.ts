@@ -6,10 +6,10 @@ import {
 	asNodeError,
 	authMethod,
 	connectionCredentials,
-	googleApiRequestFull,
 	serviceAccountAccessToken,
 } from '../../../shared/transport';
 import { gmailProfile } from '../../../shared/transport/gmail';
+import { tokenInfo as tokenInfoOf } from '../../../shared/transport/identity';
 import { forOperation } from '../operation';
 
 export const description: INodeProperties[] = forOperation('connection', 'check', [
@@ -35,16 +35,7 @@ interface TokenInfo {
 async function tokenInfo(this: IExecuteFunctions, accessToken: string): Promise<TokenInfo | undefined> {
 	let failure: unknown;
 	try {
-		const response = await googleApiRequestFull.call(this, {
-			method: 'POST',
-			url: 'https://oauth2.googleapis.com/tokeninfo',
-			form: { access_token: accessToken },
-			surface: 'identity',
-			unauthenticated: true,
-			idempotent: true,
-			secrets: [accessToken],
-		});
-		return response.body as TokenInfo;
+		return await tokenInfoOf<TokenInfo>(this, accessToken);
 	} catch (error) {
 		failure = error;
 	}

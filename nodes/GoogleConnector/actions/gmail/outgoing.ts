@@ -7,9 +7,10 @@ import {
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
-import { GoogleApiError, asNodeError, googleApiRequest, connectionCredentials, authMethod } from '../../../shared/transport';
+import { GoogleApiError, asNodeError, connectionCredentials, authMethod } from '../../../shared/transport';
 import { MimeError, addressesFromInput, buildMimeMessage, type BuiltMime, type MailAddress, type MimeAttachment, type MimeInput } from '../../../shared/gmail/mime';
 import { gmailProfile, gmailSendAs, gmailSendRaw, type GmailSendResult } from '../../../shared/transport/gmail';
+import { userInfo } from '../../../shared/transport/identity';
 
 export interface SendAsAlias {
 	sendAsEmail: string;
@@ -124,12 +125,7 @@ export async function resolveSender(ctx: IExecuteFunctions, itemIndex: number, c
 	}
 	if (!from) {
 		try {
-			const me = await (googleApiRequest<{ email?: string; name?: string }>).call(ctx, {
-				method: 'GET',
-				url: 'https://openidconnect.googleapis.com/v1/userinfo',
-				surface: 'identity',
-				service: 'Google Identity',
-			});
+			const me = await userInfo<{ email?: string; name?: string }>(ctx);
 			if (me.email) from = { name: me.name ?? '', email: me.email };
 		} catch (error) {
 			if (!(error instanceof GoogleApiError && (error.google.kind === 'scope' || error.google.kind === 'permission'))) throw asNodeError(ctx.getNode(), error);

@@ -1,5 +1,5 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { googleApiRequest } from '../../../shared/transport';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { userInfo } from '../../../shared/transport/identity';
 import { forOperation } from '../operation';
 
 export const description: INodeProperties[] = forOperation('identity', 'getProfile', [
@@ -12,11 +12,6 @@ export const description: INodeProperties[] = forOperation('identity', 'getProfi
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
-	const profile = await (googleApiRequest<IDataObject>).call(this, {
-		method: 'GET',
-		url: 'https://openidconnect.googleapis.com/v1/userinfo',
-		surface: 'identity',
-		service: 'Google Identity',
-	});
+	const profile = await userInfo(this);
 	return [{ json: profile, pairedItem: { item: itemIndex } }];
 }
