@@ -3,6 +3,7 @@ import { adGroupResourceName, adGroupUpdateOperation, parseAdGroupPatch } from '
 import { adsItemContext, apiVersionProperty, customerIdProperty, guarded } from '../ads/common';
 import { adGroupIdOf, adGroupIdProperty, item, mutateOne } from '../ads/structure';
 import { forOperation } from '../operation';
+import { statusOptions } from '../adsCampaign/shared';
 
 export const description: INodeProperties[] = forOperation('adsAdGroup', 'update', [
 	customerIdProperty(),
@@ -19,10 +20,7 @@ export const description: INodeProperties[] = forOperation('adsAdGroup', 'update
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: [
-					{ name: 'Enabled', value: 'ENABLED' },
-					{ name: 'Paused', value: 'PAUSED' },
-				],
+				options: statusOptions,
 				default: 'ENABLED',
 			},
 			{ displayName: 'Default Max CPC', name: 'cpcBid', type: 'number', typeOptions: { minValue: 0, numberPrecision: 2 }, default: 0, description: 'Default max cost per click in the account currency (manual CPC campaigns)' },

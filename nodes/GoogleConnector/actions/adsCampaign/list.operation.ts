@@ -3,23 +3,13 @@ import { campaignListQuery, fromCampaignRow } from '../../../shared/ads';
 import { adsSearch } from '../../../shared/transport/ads';
 import { adsItemContext, guarded } from '../ads/common';
 import { forOperation } from '../operation';
+import { statusesProperty } from '../ads/structure';
 import { apiVersionProperty, commonTop } from './shared';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 
 export const description: INodeProperties[] = forOperation('adsCampaign', 'list', [
 	...commonTop(),
-	{
-		displayName: 'Statuses',
-		name: 'statuses',
-		type: 'multiOptions',
-		options: [
-			{ name: 'Enabled', value: 'ENABLED' },
-			{ name: 'Paused', value: 'PAUSED' },
-			{ name: 'Removed', value: 'REMOVED' },
-		],
-		default: [],
-		description: 'Only campaigns with these statuses. None chosen: all but removed ones.',
-	},
+	statusesProperty('campaigns'),
 	...returnAllOrLimit,
 	apiVersionProperty,
 ]);

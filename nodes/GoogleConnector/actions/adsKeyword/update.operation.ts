@@ -4,6 +4,7 @@ import { adGroupStatus, keywordUpdateOperation, optionalBid } from '../../../sha
 import { adsItemContext, apiVersionProperty, customerIdProperty, guarded } from '../ads/common';
 import { item, mutateOne } from '../ads/structure';
 import { forOperation } from '../operation';
+import { statusOptions } from '../adsCampaign/shared';
 import { keywordIdProperty, keywordOf } from './keywordRef';
 
 export const description: INodeProperties[] = forOperation('adsKeyword', 'update', [
@@ -21,10 +22,7 @@ export const description: INodeProperties[] = forOperation('adsKeyword', 'update
 				displayName: 'Status',
 				name: 'status',
 				type: 'options',
-				options: [
-					{ name: 'Enabled', value: 'ENABLED' },
-					{ name: 'Paused', value: 'PAUSED' },
-				],
+				options: statusOptions,
 				default: 'ENABLED',
 			},
 		],
