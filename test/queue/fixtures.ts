@@ -67,8 +67,8 @@ export function connectorTrigger(webhookId: string, channelId: string, cred: { i
 	};
 }
 
-/** The event's natural key: the trigger's `dedupeKey` where it sets one, else built from the event. */
-export const DEDUPE_KEY = "={{ $json.dedupeKey ?? ($json.action + ':' + ($json.data.leadId ?? ($json.data.videoId + '@' + $json.data.updatedAt))) }}";
+/** The event's stable natural key, set by the trigger on every event (`<action>:<key>`). */
+export const DEDUPE_KEY = '={{ $json.dedupeKey }}';
 
 /** n8n's Remove Duplicates: "Remove Items Processed in Previous Executions", keyed on the event, scope workflow. */
 export const removeDuplicates = (): Node => ({
@@ -83,7 +83,7 @@ export const redisClaim = (cred: { id: string; name: string }): Node[] => [
 	{
 		name: 'Claim',
 		type: 'n8n-nodes-base.redis',
-		parameters: { operation: 'incr', key: DEDUPE_KEY.replace('={{ ', "={{ 'dedupe:' + (").replace(' }}', ') }}'), expire: true, ttl: 7 * 86400 },
+		parameters: { operation: 'incr', key: "={{ 'dedupe:' + $json.dedupeKey }}", expire: true, ttl: 7 * 86400 },
 		credentials: { redis: cred },
 	},
 	{

@@ -90,6 +90,8 @@ test('the trigger on both webhook processes: activation subscribes through the m
 	expect(runs.map((r) => [r.mode, r.status])).toEqual(runs.map(() => ['webhook', 'success']));
 	const events = runs.map((r) => r.nodes.Google?.[0]);
 	expect(events.map((e) => e.action).sort()).toEqual(['ads-conversion-callback', 'ads-conversion-callback', 'ads-webhook', 'youtube-webhook']);
+	// Each event carries its natural key (what Remove Duplicates or a claim is keyed on).
+	for (const e of events) expect(e.dedupeKey).toMatch(new RegExp(`^${e.action}:.+`));
 	expect(events.find((e) => e.action === 'ads-webhook').data).toMatchObject({ leadId: 'QL-1', fields: { FULL_NAME: 'Ada Lovelace' } });
 	expect(events.filter((e) => e.action === 'ads-conversion-callback').map((e) => e.data.gclid ?? e.data.gbraid).sort()).toEqual(['Cj0-queue-1', 'GB-queue-1']);
 	expect(events.find((e) => e.action === 'youtube-webhook').data).toMatchObject({ videoId: 'queueVideo01', channelId: CHANNEL });
