@@ -82,27 +82,64 @@ export function unstructured(name: string, value: string): string {
 	return foldTokens(prefix, words);
 }
 
-/** Decodes RFC 2047 encoded-words (B and Q) in a header value; adjacent encoded-words join without the space. */
+const ENCODED_WORD = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
+
+function encodedWordBytes(encoding: string, text: string): Buffer {
+	if (encoding.toUpperCase() === 'B') return Buffer.from(text, 'base64');
+	// Q: "_" is a space, =XX a byte, anything else itself (RFC 2047 §4.2).
+	return Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m: string, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1');
+}
+
+/** Windows-1252 0x80-0x9F (the rest is Latin-1). Node before 23 decodes this label as Latin-1, so it is mapped here. */
+const CP1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008DŽ\u008F\u0090‘’“”•–—˜™š›œ\u009DžŸ';
+
+function decoderFor(charset: string) {
+	try {
+		return new TextDecoder(charset);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Text in a charset by its MIME name (WHATWG labels: ISO-8859-1 and US-ASCII read as Windows-1252); undefined when unknown. */
+function decodeCharset(charset: string, bytes: Buffer): string | undefined {
+	const decoder = decoderFor(charset);
+	if (!decoder) return undefined;
+	if (decoder.encoding !== 'windows-1252') return decoder.decode(bytes);
+	let out = '';
+	for (const b of bytes) out += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+	return out;
+}
+
+/**
+ * Decodes RFC 2047 encoded-words (B and Q, any charset TextDecoder knows) in a header value. White
+ * space between two encoded-words is dropped (§6.2: folding produces it), and the bytes of adjacent
+ * words in one charset are decoded together, so a character split across two words survives. A word
+ * in an unknown charset stays as it is.
+ */
 export function decodeEncodedWords(value: string): string {
-	const re = /=\?([^?\s]+)\?([BbQq])\?([^?\s]*)\?=/g;
-	const joined = value.replace(/(=\?[^?\s]+\?[BbQq]\?[^?\s]*\?=)\s+(?==\?)/g, '$1');
-	return joined.replace(re, (whole: string, charset: string, enc: string, text: string) => {
-		const cs = charset.split('*')[0].toLowerCase();
-		let bytes: Buffer;
-		if (enc.toUpperCase() === 'B') bytes = Buffer.from(text, 'base64');
-		else
-			bytes = Buffer.from(
-				text.replace(/_/g, ' ').replace(/=([0-9A-Fa-f]{2})/g, (_m: string, h: string) => String.fromCharCode(parseInt(h, 16))),
-				'latin1',
-			);
-		if (cs === 'utf-8' || cs === 'utf8') return bytes.toString('utf8');
-		if (cs === 'iso-8859-1' || cs === 'latin1' || cs === 'us-ascii' || cs === 'windows-1252') return bytes.toString('latin1');
-		try {
-			return new TextDecoder(cs).decode(bytes);
-		} catch {
-			return whole;
+	let out = '';
+	let last = 0;
+	let run: { charset: string; bytes: Buffer[]; text: string } | undefined;
+	const flush = () => {
+		if (run) out += decodeCharset(run.charset, Buffer.concat(run.bytes)) ?? run.text;
+		run = undefined;
+	};
+	for (const m of value.matchAll(ENCODED_WORD)) {
+		const between = value.slice(last, m.index);
+		if (!(run && /^\s*$/.test(between))) {
+			flush();
+			out += between;
 		}
-	});
+		const charset = m[1].split('*')[0].toLowerCase();
+		if (run && run.charset !== charset) flush();
+		run ??= { charset, bytes: [], text: '' };
+		run.bytes.push(encodedWordBytes(m[2], m[3]));
+		run.text += m[0];
+		last = (m.index ?? 0) + m[0].length;
+	}
+	flush();
+	return out + value.slice(last);
 }
 
 /** Quoted-printable (RFC 2045 §6.7) of UTF-8 text, CRLF line breaks, lines of at most 76 characters. */
