@@ -5,6 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { GoogleConnectorOAuth2Api } from '../../credentials/GoogleConnectorOAuth2Api.credentials';
 import { GmailSyncTrigger } from '../../nodes/GmailSyncTrigger/GmailSyncTrigger.node';
 import { startSandbox, type Sandbox } from '../sandbox';
+import { oauthCredentials } from '../helpers/google';
 import { Poller } from '../helpers/workflow';
 
 const EMAIL = 'names@acme-crm.test';
@@ -18,22 +19,10 @@ afterAll(async () => sandbox?.close());
 
 test('inbound activities: from.name decoded from ISO-8859-1, Windows-1252 and folded UTF-8 encoded words', async () => {
 	sandbox.oauth.addUser({ email: EMAIL, name: 'Rep' });
-	const grant = sandbox.oauth.issueGrant({ email: EMAIL, scopes: ['https://www.googleapis.com/auth/gmail.readonly'] });
+	const { credentials } = oauthCredentials(sandbox, { gmailRead: true }, { email: EMAIL });
 	const p = new Poller(new GmailSyncTrigger(), {
 		parameters: { labelIds: ['INBOX'], direction: 'inbound' } as never,
-		credentials: {
-			googleConnectorOAuth2Api: {
-				id: 'cred-names',
-				name: 'Google',
-				data: {
-					clientId: 'sandbox-client.apps.googleusercontent.com',
-					clientSecret: 'GOCSPX-sandbox-client-secret',
-					gmailRead: true,
-					retryDelayMs: 5,
-					oauthTokenData: { access_token: grant.access_token, refresh_token: grant.refresh_token, expires_in: 3599, scope: grant.scope, token_type: 'Bearer' },
-				},
-			},
-		},
+		credentials,
 		credentialTypes: [new GoogleConnectorOAuth2Api()],
 		staticData: {},
 	});
