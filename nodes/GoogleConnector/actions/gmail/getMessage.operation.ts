@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
 import { gmailGetMessage } from '../../../shared/transport/gmail';
-import { simplifyMessage } from './simplify';
+import { formatProperty, simplifyMessage } from './simplify';
 
 export const description: INodeProperties[] = forOperation('gmail', 'getMessage', [
 	{
@@ -12,16 +12,7 @@ export const description: INodeProperties[] = forOperation('gmail', 'getMessage'
 		required: true,
 		description: 'The Gmail message ID (not the RFC 822 Message-ID header)',
 	},
-	{
-		displayName: 'Format',
-		name: 'format',
-		type: 'options',
-		options: [
-			{ name: 'Full (Headers and Bodies)', value: 'full', description: 'Bodies decoded to text and html, attachments listed' },
-			{ name: 'Metadata (Headers Only)', value: 'metadata', description: 'Lighter: no bodies' },
-		],
-		default: 'full',
-	},
+	formatProperty,
 	{
 		displayName: 'Include Raw API Response',
 		name: 'includeRaw',

@@ -1,7 +1,7 @@
 import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
 import { gmailGetThread } from '../../../shared/transport/gmail';
-import { simplifyMessage } from './simplify';
+import { formatProperty, simplifyMessage } from './simplify';
 
 export const description: INodeProperties[] = forOperation('gmail', 'getThread', [
 	{
@@ -11,16 +11,7 @@ export const description: INodeProperties[] = forOperation('gmail', 'getThread',
 		default: '',
 		required: true,
 	},
-	{
-		displayName: 'Format',
-		name: 'format',
-		type: 'options',
-		options: [
-			{ name: 'Full (Headers and Bodies)', value: 'full', description: 'Bodies decoded to text and html' },
-			{ name: 'Metadata (Headers Only)', value: 'metadata' },
-		],
-		default: 'full',
-	},
+	formatProperty,
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

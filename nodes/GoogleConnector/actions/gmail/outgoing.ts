@@ -49,12 +49,12 @@ export const bodyProperties: INodeProperties[] = [
 ];
 
 /** Reply-To and Sender Name: options of every outgoing message. */
-export const senderOptions: INodeProperties[] = [
+const senderOptions: INodeProperties[] = [
 	{ displayName: 'Reply-To', name: 'replyTo', type: 'string', default: '', description: 'Where replies should go, if not to the sender' },
 	{ displayName: 'Sender Name', name: 'senderName', type: 'string', default: '', description: "Display name for From; the alias's own name by default" },
 ];
 
-export const attachmentsOption: INodeProperties = {
+const attachmentsOption: INodeProperties = {
 	displayName: 'Attachments (Binary Properties)',
 	name: 'attachments',
 	type: 'string',
@@ -62,6 +62,27 @@ export const attachmentsOption: INodeProperties = {
 	placeholder: 'data, invoice',
 	description: 'Names of the input binary properties to attach, separated by commas',
 };
+
+/**
+ * The Options of an outgoing message: attachments, Bcc / Cc (`copies`: "" for Send, "Additional " for
+ * Reply, whose Cc starts from the original), Reply-To, Sender Name, then the operation's own options.
+ */
+export function outgoingOptions(copies: '' | 'Additional ', own: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			attachmentsOption,
+			{ displayName: `${copies}BCC`, name: 'bcc', type: 'string', default: '', description: 'Blind-copy recipients, separated by commas' },
+			{ displayName: `${copies}CC`, name: 'cc', type: 'string', default: '', description: copies ? 'More copy recipients, separated by commas' : 'Copy recipients, separated by commas' },
+			...senderOptions,
+			...own,
+		],
+	};
+}
 
 /** The mailbox's send-as aliases, read once per node run; undefined when the connection may not read them. */
 const aliasCache = new WeakMap<object, Promise<SendAsAlias[] | undefined>>();

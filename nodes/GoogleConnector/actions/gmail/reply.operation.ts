@@ -3,7 +3,7 @@ import { forOperation } from '../operation';
 import { headerValue } from '../../../shared/gmail/messageBody';
 import { addressesFromInput, buildReplyHeaders, replyRecipients } from '../../../shared/gmail/mime';
 import { gmailGetMessage } from '../../../shared/transport/gmail';
-import { attachmentsOption, senderOptions, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
+import { binaryAttachments, bodyProperties, buildOrExplain, fromProperty, outgoingOptions, resolveSender, sendMime, sentOutput } from './outgoing';
 
 export const description: INodeProperties[] = forOperation('gmail', 'reply', [
 	{
@@ -23,33 +23,22 @@ export const description: INodeProperties[] = forOperation('gmail', 'reply', [
 		default: false,
 		description: "Whether to copy everyone on the original message (To and Cc), except the mailbox's own addresses",
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			attachmentsOption,
-			{ displayName: 'Additional BCC', name: 'bcc', type: 'string', default: '', description: 'Blind-copy recipients, separated by commas' },
-			{ displayName: 'Additional CC', name: 'cc', type: 'string', default: '', description: 'More copy recipients, separated by commas' },
-			...senderOptions,
-			{
-				displayName: 'Subject',
-				name: 'subject',
-				type: 'string',
-				default: '',
-				description: 'Override the "Re: " subject. Gmail keeps the reply in the thread only if the subject still matches.',
-			},
-			{
-				displayName: 'To',
-				name: 'to',
-				type: 'string',
-				default: '',
-				description: 'Override the recipients (by default the sender of the original, or its recipients for a follow-up on own mail)',
-			},
-		],
-	},
+	outgoingOptions('Additional ', [
+		{
+			displayName: 'Subject',
+			name: 'subject',
+			type: 'string',
+			default: '',
+			description: 'Override the "Re: " subject. Gmail keeps the reply in the thread only if the subject still matches.',
+		},
+		{
+			displayName: 'To',
+			name: 'to',
+			type: 'string',
+			default: '',
+			description: 'Override the recipients (by default the sender of the original, or its recipients for a follow-up on own mail)',
+		},
+	]),
 ]);
 
 const PARENT_HEADERS = ['Message-ID', 'References', 'In-Reply-To', 'Subject', 'From', 'To', 'Cc', 'Reply-To'];

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
-import { attachmentsOption, senderOptions, binaryAttachments, bodyProperties, buildOrExplain, fromProperty, resolveSender, sendMime, sentOutput } from './outgoing';
+import { binaryAttachments, bodyProperties, buildOrExplain, fromProperty, outgoingOptions, resolveSender, sendMime, sentOutput } from './outgoing';
 
 export const description: INodeProperties[] = forOperation('gmail', 'send', [
 	fromProperty,
@@ -19,27 +19,16 @@ export const description: INodeProperties[] = forOperation('gmail', 'send', [
 		default: '',
 	},
 	...bodyProperties,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			attachmentsOption,
-			{ displayName: 'BCC', name: 'bcc', type: 'string', default: '', description: 'Blind-copy recipients, separated by commas' },
-			{ displayName: 'CC', name: 'cc', type: 'string', default: '', description: 'Copy recipients, separated by commas' },
-			...senderOptions,
-			{
-				displayName: 'Thread ID',
-				name: 'threadId',
-				type: 'string',
-				default: '',
-				description:
-					'Put the message in this Gmail thread. Gmail only threads it when the subject matches and In-Reply-To/References name a message of the thread: use the Reply operation for that.',
-			},
-		],
-	},
+	outgoingOptions('', [
+		{
+			displayName: 'Thread ID',
+			name: 'threadId',
+			type: 'string',
+			default: '',
+			description:
+				'Put the message in this Gmail thread. Gmail only threads it when the subject matches and In-Reply-To/References name a message of the thread: use the Reply operation for that.',
+		},
+	]),
 ]);
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {

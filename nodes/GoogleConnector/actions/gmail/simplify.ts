@@ -1,9 +1,21 @@
 // A Gmail API message as the Gmail operations output it: ids, labels, the main headers, addresses
 // parsed, bodies decoded to text and html, and the attachments listed.
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 import { parseAddressList } from '../../../shared/gmail/mime';
 import { decodeBodies, headerValue, headersObject } from '../../../shared/gmail/messageBody';
 import type { GmailMessage } from '../../../shared/gmail/types';
+
+/** Format of Get Message and Get Thread. */
+export const formatProperty: INodeProperties = {
+	displayName: 'Format',
+	name: 'format',
+	type: 'options',
+	options: [
+		{ name: 'Full (Headers and Bodies)', value: 'full', description: 'Bodies decoded to text and html, attachments listed' },
+		{ name: 'Metadata (Headers Only)', value: 'metadata', description: 'Lighter: no bodies' },
+	],
+	default: 'full',
+};
 
 export function simplifyMessage(message: GmailMessage, format: 'metadata' | 'full'): IDataObject {
 	const headers = message.payload?.headers ?? [];
