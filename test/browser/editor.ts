@@ -1,0 +1,123 @@
+// The browser ring's hands: Debian's Chromium driven by playwright-core through n8n's editor, with
+// the flags this machine needs (no GPU, no background networking, a fresh profile), and screenshots
+// of what a user sees saved to test/browser/screenshots/ (gitignored).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+export const SCREENSHOTS = join(__dirname, 'screenshots');
+const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** Debian's chromium (CHROMIUM_PATH to use another); `.ci/run` installs it when missing. */
+export function chromiumPath(): string {
+	const found = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/snap/bin/chromium'].find((p) => p && existsSync(p));
+	if (!found) throw new Error('No Chromium found: apt-get install -y chromium (or set CHROMIUM_PATH)');
+	return found;
+}
+
+/** An open dropdown's options (n8n's selects, single and multiple). */
+export const OPTION = '.el-select-dropdown__item:visible, [role="option"]:visible';
+
+export class Editor {
+	private constructor(
+		readonly context: BrowserContext,
+		readonly page: Page,
+		readonly baseUrl: string,
+		private readonly profile: string,
+	) {}
+
+	static async launch(baseUrl: string): Promise<Editor> {
+		mkdirSync(SCREENSHOTS, { recursive: true });
+		const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
+		const context = await chromium.launchPersistentContext(profile, {
+			executablePath: chromiumPath(),
+			headless: true,
+			args: FLAGS,
+			viewport: { width: 1440, height: 900 },
+		});
+		context.setDefaultTimeout(60_000);
+		const page = context.pages()[0] ?? (await context.newPage());
+		// Leaving a workflow with unsaved edits asks "leave?": leave (each test opens what it needs).
+		page.on('dialog', (dialog) => void dialog.accept());
+		return new Editor(context, page, baseUrl, profile);
+	}
+
+	async close(): Promise<void> {
+		await this.context.close();
+		rmSync(this.profile, { recursive: true, force: true });
+	}
+
+	async shot(name: string): Promise<void> {
+		await this.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+	}
+
+	async signIn(email: string, password: string): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/signin`);
+		await this.page.fill('#emailOrLdapLoginId', email);
+		await this.page.fill('#password', password);
+		await this.page.click('[data-test-id="form-submit-button"]');
+		await this.page.waitForURL((u) => !u.pathname.includes('signin'));
+	}
+
+	async openWorkflow(id: string): Promise<void> {
+		await this.page.goto(`${this.baseUrl}/workflow/${id}`);
+		const leave = this.page.getByRole('button', { name: /leave without saving/i });
+		if (await leave.isVisible().catch(() => false)) await leave.click();
+		await this.page.waitForSelector('[data-test-id="canvas-wrapper"]', { timeout: 120_000 });
+		if (id !== 'new') await this.page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 120_000 });
+	}
+
+	canvasNode(name: string): Locator {
+		return this.page.locator('[data-test-id="canvas-node"]', { hasText: name }).first();
+	}
+
+	async openNode(name: string): Promise<Locator> {
+		await this.canvasNode(name).dblclick();
+		const ndv = this.page.locator('[data-test-id="ndv"]');
+		await ndv.waitFor();
+		await this.page.locator('[data-test-id="node-parameters"]').waitFor();
+		return ndv;
+	}
+
+	async closeNode(): Promise<void> {
+		await this.page.click('[data-test-id="ndv-close-button"]');
+		await this.page.locator('[data-test-id="ndv"]').waitFor({ state: 'hidden' });
+	}
+
+	param(name: string): Locator {
+		return this.page.locator(`[data-test-id="parameter-input-${name}"]`);
+	}
+
+	/** Opens a dropdown at its right edge (a multi-select's chips have a remove button), once no other is open. */
+	async openDropdown(name: string): Promise<void> {
+		await this.page.locator(OPTION).first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
+		const input = this.param(name);
+		const box = await input.boundingBox();
+		await input.click(box ? { position: { x: box.width - 12, y: box.height / 2 } } : {});
+	}
+
+	/** Opens a dropdown parameter and returns its option texts (first line of each), then closes it. */
+	async optionsOf(name: string, expectAtLeast = 1): Promise<string[]> {
+		await this.openDropdown(name);
+		const options = this.page.locator(OPTION);
+		// Dropdowns that load from Google fill in after a request: wait for at least the expected count.
+		await options.nth(expectAtLeast - 1).waitFor({ timeout: 60_000 }).catch(() => undefined);
+		const texts = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
+		await this.page.keyboard.press('Escape');
+		return texts;
+	}
+
+	/** Picks an option of a dropdown parameter by its visible text. */
+	async choose(name: string, option: string): Promise<void> {
+		await this.openDropdown(name);
+		await this.page.locator(OPTION, { hasText: option }).first().click();
+		if (await this.page.locator(OPTION).count()) await this.page.keyboard.press('Escape');
+	}
+
+	/** Visible field labels of the open node, in order. */
+	async fieldLabels(): Promise<string[]> {
+		const texts = await this.page.locator('[data-test-id="node-parameters"] [data-test-id="input-label"]:visible').allInnerTexts();
+		return texts.map((t) => t.split('\n')[0].trim()).filter(Boolean);
+	}
+}
