@@ -10,6 +10,7 @@ import type { Poller } from '../helpers/workflow';
 import { SimulatedClock, idsOf, ok, youtubeApiGet, youtubePoller, youtubeRep, ytIso } from './youtubeFixtures';
 
 const MINUTE = 60_000;
+// The two long simulations (thousands of threads, an hour of polls) get 5 minutes on a busy machine.
 const DAY = 86_400_000;
 let sandbox: Sandbox;
 const clock = new SimulatedClock();
@@ -174,7 +175,7 @@ describe.each([false, true])('item 12: a backlog beyond 20 pages (durable cursor
 		expect(idsOf(ok(await p.poll()).items)).toEqual([last.id]);
 		const state = (durableCursors ? p.persisted : p.inMemoryStaticData) as { comments: { sources: Record<string, { threads: Record<string, unknown> }> } };
 		expect(Object.keys(state.comments.sources[`channel:${rep.channel.id}`].threads).length).toBeLessThanOrEqual(1000);
-	});
+	}, 300_000);
 });
 
 describe('item 13: late comments (held for review, index lag) are emitted', () => {
@@ -303,5 +304,5 @@ describe.each(['published', 'activity'] as const)('item 15: replies on remembere
 		expect(Math.max(...minutesToArrive)).toBeLessThanOrEqual(10);
 		// 60 polls are a 24th of a day of one-minute polls: 3,000 units a day is 125 an hour.
 		expect(units).toBeLessThanOrEqual(125);
-	});
+	}, 300_000);
 });
