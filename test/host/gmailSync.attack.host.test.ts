@@ -170,8 +170,9 @@ describe('6,000 messages waiting when n8n starts (legacy cursors)', () => {
 		const drainedS = (Date.now() - started) / 1000;
 		const logs = f.n8n.logs.slice(logFrom).join('\n');
 		expect(logs).not.toMatch(/exceeded its deadline|Abandoned workflow publication/);
-		const statuses = (await f.n8n.sql('SELECT status, error FROM workflow_publication_trigger_status WHERE workflowId = ?', [f.wf])) as Array<{ status: string; error: string | null }>;
-		expect(statuses.filter((s) => s.status === 'failed' || s.error)).toEqual([]);
+		const statuses = (await f.n8n.sql('SELECT status, errorMessage FROM workflow_publication_trigger_status WHERE workflowId = ?', [f.wf])) as Array<{ status: string; errorMessage: string | null }>;
+		expect(statuses.length).toBeGreaterThan(0);
+		expect(statuses.filter((s) => s.status === 'failed' || s.errorMessage)).toEqual([]);
 		expect([...counts.values()].filter((n) => n > 1)).toEqual([]);
 		expect(counts.size).toBe(6000);
 		// More than one execution: the activation poll did not drain the whole backlog.
