@@ -9,7 +9,20 @@ import {
 } from 'n8n-workflow';
 import { getGmailLabels } from '../shared/methods';
 import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
-import { DEFAULT_MAX_MESSAGES_PER_POLL, isGmailSyncCursor, runGmailSync, sampleRecentMail, syncFilterProperties, syncOptionsFrom, syncTuningProperties } from '../shared/gmail/sync';
+import {
+	DEFAULT_MAX_MESSAGES_PER_POLL,
+	DEFAULT_POLL_BUDGET_MS,
+	isActivationPoll,
+	isGmailSyncCursor,
+	keepBaseline,
+	pollDeadlines,
+	runGmailSync,
+	sampleRecentMail,
+	savedBaseline,
+	syncFilterProperties,
+	syncOptionsFrom,
+	syncTuningProperties,
+} from '../shared/gmail/sync';
 import { asNodeError } from '../shared/transport';
 
 /** Where the cursor lives in the node's static data (persisted by n8n with each poll). */
@@ -23,12 +36,8 @@ const CURSOR_KEY = 'gmailSync';
  */
 const running = new Set<string>();
 
-/** How long before the poll budget ends fetching stops, so the poll can still emit in time. */
-function deadlineFor(budgetMs: number, start: number): number {
-	// In-flight batches finish within a second or two; the label names call and the emit are quick.
-	const margin = Math.min(Math.max(budgetMs * 0.02, 2_000), 6_000);
-	return start + Math.max(budgetMs - margin, budgetMs / 2);
-}
+/** Workflow objects that have polled: the first poll of one is its activation poll (see isActivationPoll). */
+const polledWorkflows = new WeakSet<object>();
 
 export class GmailSyncTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -80,17 +89,28 @@ export class GmailSyncTrigger implements INodeType {
 				return null;
 			}
 			running.add(key);
-			const start = Date.now();
-			const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : 5 * 60_000;
+			const workflow = this.getWorkflow();
+			const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
+			const activation = isActivationPoll(!polledWorkflows.has(workflow), budget);
+			polledWorkflows.add(workflow);
+			const deadlines = pollDeadlines(budget, Date.now(), activation);
 			const staticData = this.getWorkflowStaticData('node');
-			const previous = isGmailSyncCursor(staticData[CURSOR_KEY]) ? staticData[CURSOR_KEY] : undefined;
+			const global = this.getWorkflowStaticData('global');
+			const nodeId = this.getNode().id;
+			const own = isGmailSyncCursor(staticData[CURSOR_KEY]) ? staticData[CURSOR_KEY] : undefined;
+			// The activation poll starts afresh; a later poll without a cursor of its own takes the baseline
+			// the activation poll left (durable cursors dropped its staged copy).
+			const previous = own ?? (activation ? undefined : savedBaseline(global, nodeId));
 			let result;
 			try {
-				result = await runGmailSync(this, previous, { ...options, deadline: deadlineFor(budget, start) });
+				result = await runGmailSync(this, previous, { ...options, deadline: deadlines.soft, hardDeadline: deadlines.hard });
 			} finally {
 				running.delete(key);
 			}
 			staticData[CURSOR_KEY] = result.cursor as unknown as IDataObject;
+			// A baseline that emits nothing may be dropped by durable cursors: keep it where n8n saves it too.
+			keepBaseline(global, nodeId, result.stats.baseline && result.activities.length === 0 ? result.cursor : undefined);
+			for (const warning of result.stats.warnings ?? []) this.logger.warn(`Gmail sync: ${warning}`);
 			if (result.stats.error) this.logger.warn(`Gmail sync stopped early and continues next poll: ${result.stats.error}`);
 			if (result.activities.length === 0) return null;
 			return [result.activities.map((a) => ({ json: a as unknown as IDataObject }))];

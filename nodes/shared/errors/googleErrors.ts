@@ -43,6 +43,8 @@ export interface DescribedGoogleError {
 	/** Per-field errors (Google Ads GoogleAdsFailure). */
 	fieldErrors?: GoogleFieldError[];
 	requestId?: string;
+	/** The call gave up because the caller's deadline (a poll's time budget) came first. */
+	outOfTime?: boolean;
 }
 
 const RATE_REASONS = new Set(['rateLimitExceeded', 'userRateLimitExceeded', 'RATE_LIMIT_EXCEEDED', 'RESOURCE_TEMPORARILY_EXHAUSTED']);

@@ -21,9 +21,9 @@ export interface MessageFormat {
 	metadataHeaders?: string[];
 }
 
-/** A GET on the Gmail API with the quota cost of the method. */
-export async function gmailGet<T = IDataObject>(ctx: GoogleContext, path: string, units: number, qs?: IDataObject, surface: Surface = 'gmailRead'): Promise<T> {
-	return await (googleApiRequest<T>).call(ctx, { method: 'GET', url: `${GMAIL_API}${path}`, qs, surface, gmailUnits: units, service: 'Gmail' });
+/** A GET on the Gmail API with the quota cost of the method; `deadline`: see GoogleApiRequest.deadline. */
+export async function gmailGet<T = IDataObject>(ctx: GoogleContext, path: string, units: number, qs?: IDataObject, surface: Surface = 'gmailRead', deadline?: number): Promise<T> {
+	return await (googleApiRequest<T>).call(ctx, { method: 'GET', url: `${GMAIL_API}${path}`, qs, surface, gmailUnits: units, service: 'Gmail', deadline });
 }
 
 /** Lists every page of a Gmail list call, or stops at `limit` entries. */
@@ -43,7 +43,7 @@ export function isGmailNotFound(error: unknown): boolean {
 	return error instanceof GoogleApiError ? error.google.kind === 'notFound' : (error as { httpCode?: string })?.httpCode === '404';
 }
 
-export async function gmailProfile(ctx: GoogleContext, opts: { maxRetries?: number } = {}): Promise<{ emailAddress: string; historyId: string }> {
+export async function gmailProfile(ctx: GoogleContext, opts: { maxRetries?: number; deadline?: number } = {}): Promise<{ emailAddress: string; historyId: string }> {
 	return await (googleApiRequest<{ emailAddress: string; historyId: string }>).call(ctx, {
 		method: 'GET',
 		url: `${GMAIL_API}/profile`,
@@ -51,24 +51,25 @@ export async function gmailProfile(ctx: GoogleContext, opts: { maxRetries?: numb
 		gmailUnits: 1,
 		service: 'Gmail',
 		maxRetries: opts.maxRetries,
+		deadline: opts.deadline,
 	});
 }
 
-export async function gmailLabels(ctx: GoogleContext): Promise<GmailLabel[]> {
-	return (await gmailGet<{ labels?: GmailLabel[] }>(ctx, '/labels', 1)).labels ?? [];
+export async function gmailLabels(ctx: GoogleContext, deadline?: number): Promise<GmailLabel[]> {
+	return (await gmailGet<{ labels?: GmailLabel[] }>(ctx, '/labels', 1, undefined, 'gmailRead', deadline)).labels ?? [];
 }
 
 /** Label id → name. */
-export async function gmailLabelNames(ctx: GoogleContext): Promise<Record<string, string>> {
-	return Object.fromEntries((await gmailLabels(ctx)).map((l) => [l.id ?? '', l.name ?? l.id ?? '']));
+export async function gmailLabelNames(ctx: GoogleContext, deadline?: number): Promise<Record<string, string>> {
+	return Object.fromEntries((await gmailLabels(ctx, deadline)).map((l) => [l.id ?? '', l.name ?? l.id ?? '']));
 }
 
 export async function gmailSendAs(ctx: GoogleContext): Promise<GmailSendAs[]> {
 	return (await gmailGet<{ sendAs?: GmailSendAs[] }>(ctx, '/settings/sendAs', 1)).sendAs ?? [];
 }
 
-export async function gmailGetMessage(ctx: GoogleContext, id: string, format: MessageFormat): Promise<GmailMessage> {
-	return await gmailGet<GmailMessage>(ctx, `/messages/${encodeURIComponent(id)}`, 5, { ...format });
+export async function gmailGetMessage(ctx: GoogleContext, id: string, format: MessageFormat, deadline?: number): Promise<GmailMessage> {
+	return await gmailGet<GmailMessage>(ctx, `/messages/${encodeURIComponent(id)}`, 5, { ...format }, 'gmailRead', deadline);
 }
 
 export async function gmailGetThread(ctx: GoogleContext, id: string, format: MessageFormat): Promise<GmailThread> {
@@ -76,13 +77,13 @@ export async function gmailGetThread(ctx: GoogleContext, id: string, format: Mes
 }
 
 /** One page of messages.list (`q`, `labelIds`, `maxResults`, `pageToken`). */
-export async function gmailListMessagesPage(ctx: GoogleContext, qs: IDataObject): Promise<GmailListMessagesPage> {
-	return await gmailGet<GmailListMessagesPage>(ctx, '/messages', 5, qs);
+export async function gmailListMessagesPage(ctx: GoogleContext, qs: IDataObject, deadline?: number): Promise<GmailListMessagesPage> {
+	return await gmailGet<GmailListMessagesPage>(ctx, '/messages', 5, qs, 'gmailRead', deadline);
 }
 
 /** One page of history.list; a 404 means Gmail no longer knows `startHistoryId`. */
-export async function gmailHistoryPage(ctx: GoogleContext, qs: IDataObject): Promise<GmailHistoryPage> {
-	return await gmailGet<GmailHistoryPage>(ctx, '/history', 2, qs);
+export async function gmailHistoryPage(ctx: GoogleContext, qs: IDataObject, deadline?: number): Promise<GmailHistoryPage> {
+	return await gmailGet<GmailHistoryPage>(ctx, '/history', 2, qs, 'gmailRead', deadline);
 }
 
 function messageQuery(format: MessageFormat): string {
@@ -91,18 +92,33 @@ function messageQuery(format: MessageFormat): string {
 	return qs.toString();
 }
 
+/** A message Gmail did not return; `own`: the failure may be the message's (an error answer, not a rate refusal). */
+export interface GmailFetchFailure {
+	failed: string;
+	own: boolean;
+}
+
 /**
  * Fetches messages in one batch call (each part still costs 5 units, and is paced as such).
- * Parts refused for rate or a server fault are sent again in a smaller batch, with backoff.
- * Returns one entry per id: the message, null when it is gone (404).
+ * Parts refused for rate or a server fault are sent again in a smaller batch, with backoff, while the
+ * deadline allows. Returns one entry per id: the message, null when it is gone (404), a failure when
+ * Gmail kept refusing it, undefined when the deadline came first.
  */
-export async function gmailBatchGetMessages(ctx: GoogleContext, ids: string[], format: MessageFormat): Promise<Array<GmailMessage | null>> {
-	const results: Array<GmailMessage | null | undefined> = new Array(ids.length);
+export async function gmailBatchGetMessages(ctx: GoogleContext, ids: string[], format: MessageFormat, deadline?: number): Promise<Array<GmailMessage | null | GmailFetchFailure | undefined>> {
+	const results: Array<GmailMessage | null | GmailFetchFailure | undefined> = new Array(ids.length);
+	const why = new Map<number, GmailFetchFailure>();
 	let todo = ids.map((_, i) => i);
 	const query = messageQuery(format);
 	for (let attempt = 0; todo.length > 0; attempt++) {
-		if (attempt >= PART_ATTEMPTS) throw new Error(`Gmail refused ${todo.length} message fetch(es) in a batch ${PART_ATTEMPTS} times`);
-		if (attempt > 0) await sleep(Math.min(250 * 2 ** (attempt - 1), 4_000) + Math.floor(Math.random() * 100));
+		if (attempt >= PART_ATTEMPTS) {
+			for (const i of todo) results[i] = why.get(i) ?? { failed: 'no answer in the batch response', own: true };
+			break;
+		}
+		if (attempt > 0) {
+			const wait = Math.min(250 * 2 ** (attempt - 1), 4_000) + Math.floor(Math.random() * 100);
+			if (deadline !== undefined && Date.now() + wait >= deadline) break;
+			await sleep(wait);
+		}
 		const { body, boundary } = buildBatchBody(todo.map((i) => ({ id: String(i), method: 'GET', path: `/gmail/v1/users/me/messages/${encodeURIComponent(ids[i])}?${query}` })));
 		const response = await googleApiRequestFull.call(ctx, {
 			method: 'POST',
@@ -114,21 +130,29 @@ export async function gmailBatchGetMessages(ctx: GoogleContext, ids: string[], f
 			text: true,
 			idempotent: true,
 			gmailUnits: 5 * todo.length,
+			deadline,
 		});
 		const parts = parseBatchResponse(String(response.body ?? ''), String(response.headers['content-type'] ?? ''));
 		const again: number[] = [];
+		let rateRefused = false;
 		for (const i of todo) {
 			const part = parts.get(String(i));
+			const detail = part ? `HTTP ${part.status}: ${JSON.stringify(part.body).slice(0, 200)}` : 'no answer in the batch response';
+			const rate = !!part && (part.status === 429 || (part.status === 403 && /rateLimitExceeded|userRateLimitExceeded/.test(JSON.stringify(part.body))));
 			if (part && part.status >= 200 && part.status < 300) results[i] = part.body as GmailMessage;
 			else if (part && part.status === 404) results[i] = null;
-			else if (!part || part.status === 429 || part.status >= 500 || (part.status === 403 && /rateLimitExceeded|userRateLimitExceeded/.test(JSON.stringify(part.body)))) again.push(i);
-			else throw new Error(`Gmail answered ${part.status} for message ${ids[i]}: ${JSON.stringify(part.body).slice(0, 300)}`);
+			else if (part && (part.status === 401 || (part.status === 403 && !rate))) throw new Error(`Gmail answered ${part.status} for message ${ids[i]}: ${JSON.stringify(part.body).slice(0, 300)}`);
+			else if (!part || rate || part.status >= 500) {
+				again.push(i);
+				why.set(i, { failed: detail, own: !rate });
+				rateRefused ||= rate;
+			} else results[i] = { failed: detail, own: true };
 		}
 		// The transport paced the call and counted it as passed; parts refused for rate slow the lane down.
-		if (again.length) await noteGmailRateRefusal.call(ctx);
+		if (rateRefused) await noteGmailRateRefusal.call(ctx);
 		todo = again;
 	}
-	return results as Array<GmailMessage | null>;
+	return results;
 }
 
 export interface GmailSendResult {

@@ -3,7 +3,7 @@
 // backoff, pacing, and errors in plain words with no secret in them.
 import { sleep, type IDataObject, type IHttpRequestMethods, type IHttpRequestOptions } from 'n8n-workflow';
 import type { Surface } from '../auth/scopes';
-import { backoffDelay, describeGoogleError, parseRetryAfter, surfaceFromAuthenticateHeader } from '../errors/googleErrors';
+import { backoffDelay, describeGoogleError, parseRetryAfter, surfaceFromAuthenticateHeader, type DescribedGoogleError } from '../errors/googleErrors';
 import { CONSENT_CREDENTIAL, SERVICE_ACCOUNT_CREDENTIAL, authMethod, connectionSettings } from './connection';
 import { GoogleApiError, fromThrown, googleApiError } from './errors';
 import { gmailPacer } from './pacer';
@@ -40,6 +40,9 @@ export interface GoogleApiRequest {
 	maxRetries?: number;
 	/** Extra secrets to scrub from errors (e.g. a developer token). */
 	secrets?: Array<string | undefined>;
+	/** Epoch ms: no wait (pacing, Retry-After, backoff) and no request may run past it; the call then
+	 * fails with `google.outOfTime` (a poll's time budget, so the poll returns what it has in time). */
+	deadline?: number;
 }
 
 export interface GoogleApiResponse<T = unknown> {
@@ -102,6 +105,7 @@ async function sendOnce(ctx: GoogleContext, request: GoogleApiRequest, credentia
 		ignoreHttpStatusErrors: request.unauthenticated || viaServiceAccount ? true : { ignore: true, except: [401] },
 	};
 	if (body !== undefined) options.body = body as IHttpRequestOptions['body'];
+	if (request.deadline !== undefined) options.timeout = Math.max(1_000, request.deadline - Date.now());
 	let raw: RawResponse;
 	if (request.unauthenticated) {
 		raw = (await ctx.helpers.httpRequest(options)) as RawResponse;
@@ -155,9 +159,15 @@ export async function googleApiRequestFull<T = unknown>(this: GoogleContext, req
 	let forceNewToken = false;
 	let refreshedServiceAccount = false;
 
+	const outOfTime = (waitMs: number) => request.deadline !== undefined && Date.now() + waitMs >= request.deadline;
+	const stoppedInTime = (described: DescribedGoogleError): GoogleApiError =>
+		googleApiError(this.getNode(), { ...described, outOfTime: true, description: `${described.description ? described.description + ' ' : ''}Not retried: the poll's time is up.` }, secrets);
+
 	for (let attempt = 0; ; attempt++) {
 		if (request.gmailUnits) {
-			const wait = gmailPacer.book(paceKey, request.gmailUnits, settings.gmailUnitsPerSecond);
+			const wait = gmailPacer.book(paceKey, request.gmailUnits, settings.gmailUnitsPerSecond, Date.now(), request.deadline);
+			if (wait < 0)
+				throw stoppedInTime({ kind: 'rate', httpCode: 0, message: `${request.service ?? 'Google'} call not made: the quota pace would start it after the poll's deadline`, retryable: true, notPerformed: true });
 			if (wait > 0) await sleep(wait);
 		}
 		let response: GoogleApiResponse | undefined;
@@ -170,8 +180,10 @@ export async function googleApiRequestFull<T = unknown>(this: GoogleContext, req
 		if (thrown) {
 			const transient = thrown.google.retryable;
 			if (transient && (idempotent || thrown.google.notPerformed) && attempt < maxRetries) {
+				const delay = backoffDelay(attempt, settings.retryDelayMs);
+				if (outOfTime(delay)) throw stoppedInTime(thrown.google);
 				this.logger?.debug(`Google call ${request.method} ${request.url.split('?')[0]} failed (${thrown.google.kind}); retrying`);
-				await sleep(backoffDelay(attempt, settings.retryDelayMs));
+				await sleep(delay);
 				continue;
 			}
 			if (transient && !idempotent && !thrown.google.notPerformed)
@@ -200,6 +212,7 @@ export async function googleApiRequestFull<T = unknown>(this: GoogleContext, req
 		if (described.retryable && safe && attempt < maxRetries) {
 			const retryAfter = parseRetryAfter(response.headers['retry-after']);
 			const delay = Math.max(retryAfter ?? 0, backoffDelay(attempt, settings.retryDelayMs));
+			if (outOfTime(delay)) throw stoppedInTime(described);
 			this.logger?.debug(`Google answered ${response.statusCode} to ${request.method} ${request.url.split('?')[0]}; retry ${attempt + 1}/${maxRetries} in ${delay} ms`);
 			await sleep(delay);
 			continue;

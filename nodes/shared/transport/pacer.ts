@@ -25,11 +25,15 @@ export class QuotaPacer {
 		return lane;
 	}
 
-	/** Milliseconds to wait before spending `units` for `key` under `ceiling` units/s; books the slot. 0 = no pacing. */
-	book(key: string, units: number, ceiling: number, now = Date.now()): number {
+	/**
+	 * Milliseconds to wait before spending `units` for `key` under `ceiling` units/s; books the slot.
+	 * 0 = no pacing; -1 = the slot starts after `deadline` (nothing booked).
+	 */
+	book(key: string, units: number, ceiling: number, now = Date.now(), deadline?: number): number {
 		if (!(ceiling > 0)) return 0;
 		const lane = this.lane(key, ceiling);
 		const at = Math.max(now, lane.nextAt);
+		if (deadline !== undefined && at > deadline) return -1;
 		lane.nextAt = at + (units / lane.rate) * 1000;
 		return at - now;
 	}

@@ -135,7 +135,7 @@ export interface SingleNodeOptions extends Common {
 	timezone?: string;
 }
 
-export function singleNodeWorkflow(nodeType: AnyNodeType, opts: SingleNodeOptions, staticData: IDataObject, active: boolean) {
+export function singleNodeWorkflow(nodeType: AnyNodeType, opts: SingleNodeOptions, staticData: IDataObject, active: boolean, globalStaticData: IDataObject = {}) {
 	const nodeTypes = new TestNodeTypes([nodeType]);
 	const typeName = typeNameOf(nodeType);
 	const typeVersion = opts.typeVersion ?? defaultVersionOf(nodeType);
@@ -158,10 +158,16 @@ export function singleNodeWorkflow(nodeType: AnyNodeType, opts: SingleNodeOption
 		connections: {},
 		active,
 		nodeTypes,
-		staticData: { [`node:${name}`]: clone(staticData) },
+		staticData: { ...clone(globalStaticData), [`node:${name}`]: clone(staticData) },
 		settings: { executionOrder: 'v1', ...(opts.timezone ? { timezone: opts.timezone } : {}) },
 	});
 	return { workflow, node: workflow.getNode(name)!, nodeTypes, concrete };
+}
+
+/** The workflow's global static data (every key but the node buckets), as n8n would save it. */
+export function globalBucket(workflow: Workflow): IDataObject {
+	const all = plain(workflow.staticData) ?? {};
+	return Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('node:') && k !== '__dataChanged'));
 }
 
 export function nodeBucket(workflow: Workflow, node: INode): IDataObject {

@@ -7,7 +7,7 @@ import { UnexpectedError, Workflow } from 'n8n-workflow';
 import { TestCredentialsHelper } from '../credentials';
 import { Container } from '../n8n-internals';
 import { type AnyNodeType } from '../node-types';
-import { ensureContainer, clone, replaceContents, plain, buildAdditionalData, helperFor, type SingleNodeOptions, singleNodeWorkflow, nodeBucket } from './common';
+import { ensureContainer, clone, replaceContents, plain, buildAdditionalData, helperFor, type SingleNodeOptions, singleNodeWorkflow, nodeBucket, globalBucket } from './common';
 
 // ---------------------------------------------------------------------------------------------
 // Polling
@@ -84,6 +84,8 @@ export async function pollOnceDetailed(nodeType: AnyNodeType, opts: PollOptions 
  */
 export class Poller {
 	readonly persisted: IDataObject;
+	/** The workflow's global static data as n8n has it saved (getWorkflowStaticData('global')). */
+	readonly persistedGlobal: IDataObject = {};
 	readonly credentialsHelper: TestCredentialsHelper;
 	private live?: ReturnType<typeof singleNodeWorkflow>;
 
@@ -129,7 +131,7 @@ export class Poller {
 			return { items, error, committed: false, staticData: this.persisted, inMemoryStaticData: nodeBucket(workflow, node), log: logger.lines.slice(logStart) };
 		}
 
-		if (!this.live || durable) this.live = singleNodeWorkflow(this.nodeType, opts, this.persisted, true);
+		if (!this.live || durable) this.live = singleNodeWorkflow(this.nodeType, opts, this.persisted, true, this.persistedGlobal);
 		const { workflow, node } = this.live;
 		let items: INodeExecutionData[][] | null = null;
 		let error: Error | undefined;
@@ -171,21 +173,26 @@ export class Poller {
 			};
 		}
 
+		// WorkflowStaticDataService.saveStaticData(workflow): the whole static data column, when changed.
+		const saveWorkflowStaticData = () => {
+			if (workflow.staticData.__dataChanged !== true) return;
+			replaceContents(this.persistedGlobal, globalBucket(workflow));
+			if (!durable) persist(nodeBucket(workflow, node));
+			workflow.staticData.__dataChanged = false;
+		};
 		const __emit = (data: INodeExecutionData[][]) => {
 			items = data;
 			if (durable) {
 				const cursor = hooks.takeStaged!();
 				if (cursor) persist(cursor);
-			} else if (workflow.staticData.__dataChanged === true) {
-				// WorkflowStaticDataService.saveStaticData(workflow)
-				persist(nodeBucket(workflow, node));
-				workflow.staticData.__dataChanged = false;
 			}
+			saveWorkflowStaticData();
 		};
 		const __emitError = (e: Error) => {
 			error = e;
 		};
-		const budget = this.opts.pollBudgetMs ?? (durable ? durableBudgetMs() : undefined);
+		// The activation poll runs without a fence, so with n8n's default budget even with durable cursors.
+		const budget = this.opts.pollBudgetMs ?? (durable && !activation ? durableBudgetMs() : undefined);
 		const activationMode: WorkflowActivateMode = activation ? 'activate' : 'init';
 		const pollFunctions = new PollContext(
 			workflow,
@@ -206,11 +213,9 @@ export class Poller {
 		} catch (e) {
 			error = e as Error;
 		}
-		if (activation && !durable && !error && workflow.staticData.__dataChanged === true) {
-			// The activator saves the workflow's static data once the triggers are registered.
-			persist(nodeBucket(workflow, node));
-			workflow.staticData.__dataChanged = false;
-		}
+		// The activator saves the workflow's static data once the triggers are registered (durable
+		// cursors too: only the node's staged data is dropped).
+		if (activation && !error) saveWorkflowStaticData();
 		return {
 			items,
 			error,

@@ -8,7 +8,7 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 import { GoogleApiError, asNodeError, connectionCredentials, authMethod } from '../../../shared/transport';
-import { MimeError, addressesFromInput, buildMimeMessage, type BuiltMime, type MailAddress, type MimeAttachment, type MimeInput } from '../../../shared/gmail/mime';
+import { MimeError, addressesFromInput, buildMimeMessage, headerValueProblem, type BuiltMime, type MailAddress, type MimeAttachment, type MimeInput } from '../../../shared/gmail/mime';
 import { gmailProfile, gmailSendAs, gmailSendRaw, type GmailSendResult } from '../../../shared/transport/gmail';
 import { userInfo } from '../../../shared/transport/identity';
 
@@ -117,6 +117,8 @@ export async function resolveSender(ctx: IExecuteFunctions, itemIndex: number, c
 	const aliases = await sendAsAliases(ctx);
 	const self = (aliases ?? []).map((a) => a.sendAsEmail.toLowerCase());
 	const wanted = chosen.trim();
+	const problem = headerValueProblem(wanted);
+	if (problem) throw new NodeOperationError(ctx.getNode(), `Invalid "From": ${problem}`, { itemIndex, description: 'Nothing was sent. Field: From.' });
 	let from: MailAddress | undefined;
 	if (wanted) {
 		const parsed = addressesFromInput(wanted)[0];

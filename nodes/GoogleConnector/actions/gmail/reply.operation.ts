@@ -2,7 +2,9 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { forOperation } from '../operation';
 import { headerValue } from '../../../shared/gmail/messageBody';
 import { addressesFromInput, buildReplyHeaders, replyRecipients } from '../../../shared/gmail/mime';
-import { gmailGetMessage } from '../../../shared/transport/gmail';
+import { gmailGetMessage, isGmailNotFound } from '../../../shared/transport/gmail';
+import { asNodeError } from '../../../shared/transport';
+import type { GmailMessage } from '../../../shared/gmail/types';
 import { binaryAttachments, bodyProperties, buildOrExplain, fromProperty, outgoingOptions, resolveSender, sendMime, sentOutput } from './outgoing';
 
 export const description: INodeProperties[] = forOperation('gmail', 'reply', [
@@ -43,6 +45,19 @@ export const description: INodeProperties[] = forOperation('gmail', 'reply', [
 
 const PARENT_HEADERS = ['Message-ID', 'References', 'In-Reply-To', 'Subject', 'From', 'To', 'Cc', 'Reply-To'];
 
+/** The message replied to; an id Gmail does not know is the "Message ID" field's problem. */
+async function readParent(ctx: IExecuteFunctions, itemIndex: number, messageId: string): Promise<GmailMessage> {
+	try {
+		return await gmailGetMessage(ctx, messageId, { format: 'metadata', metadataHeaders: PARENT_HEADERS });
+	} catch (error) {
+		if (!isGmailNotFound(error)) throw asNodeError(ctx.getNode(), error);
+	}
+	throw new NodeOperationError(ctx.getNode(), `Invalid "Message ID": this mailbox has no message ${JSON.stringify(messageId)}`, {
+		itemIndex,
+		description: 'Nothing was sent. Use the Gmail ID of the message (the "id" of Get Message or "messageId" of a synced activity), not its RFC 822 Message-ID header.',
+	});
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
 	const messageId = String(this.getNodeParameter('messageId', itemIndex, '')).trim();
 	if (!messageId) throw new NodeOperationError(this.getNode(), 'The "Message ID" field is empty', { itemIndex });
@@ -62,7 +77,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	// Refuse unsafe input before any call to Google.
 	buildOrExplain(this, itemIndex, { ...extra, to: extra.to || 'check@example.com', from: 'check@example.com' });
 
-	const parent = await gmailGetMessage(this, messageId, { format: 'metadata', metadataHeaders: PARENT_HEADERS });
+	const parent = await readParent(this, itemIndex, messageId);
 	const h = (name: string) => headerValue(parent.payload?.headers, name);
 	const parentHeaders = { messageId: h('message-id'), references: h('references'), subject: h('subject'), from: h('from'), to: h('to'), cc: h('cc'), replyTo: h('reply-to') };
 	if (!parentHeaders.messageId)

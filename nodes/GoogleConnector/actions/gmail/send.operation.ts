@@ -1,5 +1,6 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { forOperation } from '../operation';
+import { headerValueProblem } from '../../../shared/gmail/mime';
 import { binaryAttachments, bodyProperties, buildOrExplain, fromProperty, outgoingOptions, resolveSender, sendMime, sentOutput } from './outgoing';
 
 export const description: INodeProperties[] = forOperation('gmail', 'send', [
@@ -46,10 +47,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	};
 	// Everything the message is built from is checked before any call to Google.
 	buildOrExplain(this, itemIndex, { ...input, from: 'check@example.com' });
+	const threadId = String(options.threadId ?? '').trim() || undefined;
+	const threadProblem = threadId === undefined ? undefined : headerValueProblem(threadId);
+	if (threadProblem) throw new NodeOperationError(this.getNode(), `Invalid "Thread ID": ${threadProblem}`, { itemIndex, description: 'Nothing was sent. Field: Thread ID.' });
 	const sender = await resolveSender(this, itemIndex, String(this.getNodeParameter('from', itemIndex, '') ?? ''), String(options.senderName ?? ''));
 	const attachments = await binaryAttachments(this, itemIndex, String(options.attachments ?? ''));
 	const built = buildOrExplain(this, itemIndex, { ...input, from: sender.from, attachments });
-	const threadId = String(options.threadId ?? '').trim() || undefined;
 	const result = await sendMime(this, built, threadId);
 	return [sentOutput(built, result, { text, html }, itemIndex)];
 }

@@ -19,10 +19,17 @@ export class MimeError extends Error {
 	}
 }
 
+/** What is wrong with a header value, said without echoing it: a NUL byte, or a CR/LF (header injection). */
+export function headerValueProblem(value: string): string | undefined {
+	if (value.includes('\0')) return 'contains a NUL byte (\\0), which mail headers cannot carry; remove it';
+	if (/[\r\n]/.test(value)) return 'contains a line break (CR or LF), which could inject mail headers; remove it';
+	return undefined;
+}
+
 /** Refuses CR, LF and NUL in a header value: they would let input add headers (header injection). */
 export function assertHeaderSafe(field: string, value: string): void {
-	if (/[\r\n\0]/.test(value))
-		throw new MimeError('headerInjection', field, `The ${field} contains a line break (CR or LF), which could inject mail headers; remove it`);
+	const problem = headerValueProblem(value);
+	if (problem) throw new MimeError('headerInjection', field, `The ${field} ${problem}`);
 }
 
 export function isAscii(value: string): boolean {

@@ -16,6 +16,8 @@ export interface GmailSyncCursor {
 	recent: string[];
 	/** Message ids still to fetch from a backfill or a re-list (oldest first). */
 	pending?: string[];
+	/** Message ids Gmail failed to return, with the number of polls that failed on them. */
+	failures?: Record<string, number>;
 }
 
 export interface Candidate {
@@ -28,6 +30,16 @@ export interface Candidate {
 export const NEVER_SYNCED = ['DRAFT', 'SPAM', 'TRASH'];
 
 export const DEFAULT_RECENT_LIMIT = 5000;
+
+/** Polls that may fail on the same message before it is skipped with a warning (a poison message). */
+export const MAX_FETCH_FAILURES = 3;
+
+/** History types the sync reads: label changes too, since they can bring mail into the sync. */
+export const SYNC_HISTORY_TYPES = ['messageAdded', 'labelAdded', 'labelRemoved'];
+
+/** Removing one of these brings mail into the sync: a sent draft, mail taken out of spam. Trash is left
+ * out: mail restored from the bin was usually handled before it was binned. */
+const ENTERS_WHEN_REMOVED = ['DRAFT', 'SPAM'];
 
 export function isGmailSyncCursor(value: unknown): value is GmailSyncCursor {
 	if (!value || typeof value !== 'object') return false;
@@ -49,9 +61,21 @@ export function inSyncLabels(labelIds: string[] | null | undefined, selected: st
 }
 
 /**
- * Candidates from history records, in record order: a message added with a synced label, or a
- * synced label added to a message (mail filed into "Clients" later). Ids already handled or already
- * named by an earlier record are skipped.
+ * Whether a label change brings a message into the sync: its labels after the change are in the sync
+ * and its labels before were not. Decided from the message itself, so a second watched label added to
+ * mail emitted long ago does not emit it again, however much mail came in between.
+ */
+export function entersSync(after: string[], added: string[], removed: string[], selected: string[]): boolean {
+	if (!inSyncLabels(after, selected)) return false;
+	if (added.length && !inSyncLabels(after.filter((l) => !added.includes(l)), selected)) return true;
+	const rescued = removed.filter((l) => ENTERS_WHEN_REMOVED.includes(l));
+	return rescued.length > 0 && !inSyncLabels([...after, ...rescued], selected);
+}
+
+/**
+ * Candidates from history records, in record order: a message added with a synced label, or a label
+ * change that brings a message into the sync (mail filed into "Clients" later, a draft sent as a label
+ * change). Ids already handled or already named by an earlier record are skipped.
  */
 export function candidatesFromHistory(records: GmailHistoryRecord[], selected: string[], handled: ReadonlySet<string>, seen: Set<string> = new Set()): Candidate[] {
 	const out: Candidate[] = [];
@@ -59,12 +83,10 @@ export function candidatesFromHistory(records: GmailHistoryRecord[], selected: s
 		const recordId = String(record.id ?? '');
 		const named: GmailMessage[] = [];
 		for (const added of record.messagesAdded ?? []) if (added.message && inSyncLabels(added.message.labelIds, selected)) named.push(added.message);
-		if (selected.length > 0) {
-			for (const added of record.labelsAdded ?? []) {
-				if (!added.message || !(added.labelIds ?? []).some((l) => selected.includes(l))) continue;
-				if (inSyncLabels(added.message.labelIds, selected)) named.push(added.message);
-			}
-		}
+		for (const change of record.labelsAdded ?? [])
+			if (change.message && entersSync(change.message.labelIds ?? [], change.labelIds ?? [], [], selected)) named.push(change.message);
+		for (const change of record.labelsRemoved ?? [])
+			if (change.message && entersSync(change.message.labelIds ?? [], [], change.labelIds ?? [], selected)) named.push(change.message);
 		for (const m of named) {
 			const id = m.id ?? '';
 			if (!id || handled.has(id) || seen.has(id)) continue;
@@ -73,6 +95,15 @@ export function candidatesFromHistory(records: GmailHistoryRecord[], selected: s
 		}
 	}
 	return out;
+}
+
+/** Why a fetched message is not an activity: it is a draft, or became spam or trash before the fetch. */
+export function excludedLabel(labelIds: string[] | null | undefined): 'draft' | 'spam' | 'trash' | undefined {
+	const labels = labelIds ?? [];
+	if (labels.includes('DRAFT')) return 'draft';
+	if (labels.includes('SPAM')) return 'spam';
+	if (labels.includes('TRASH')) return 'trash';
+	return undefined;
 }
 
 /**

@@ -8,7 +8,9 @@ import { toActivity, type CrmEmailActivity, type DirectionFilter } from '../acti
 import type { GmailHistoryPage, GmailMessage } from '../types';
 import {
 	DEFAULT_RECENT_LIMIT,
+	SYNC_HISTORY_TYPES,
 	advanceHistoryId,
+	excludedLabel,
 	candidatesFromHistory,
 	inSyncLabels,
 	isGmailSyncCursor,
@@ -19,7 +21,7 @@ import {
 	type Candidate,
 	type GmailSyncCursor,
 } from './cursor';
-import { asError, fetchInOrder, listIds, type FetchOptions } from './fetch';
+import { asError, fetchInOrder, isFailure, isOutOfTime, listIds, settleFailures, type FetchOptions, type FetchOutcome } from './fetch';
 
 /** What to sync; with the fetch options (bodies, deadline, concurrency, batch). */
 export interface GmailSyncOptions extends FetchOptions {
@@ -43,6 +45,10 @@ export interface GmailSyncStats {
 	filteredOut: number;
 	recoveredFromExpiredHistory: boolean;
 	baseline: boolean;
+	/** Fetched but not activities: drafts, spam and trash at fetch time; messages Gmail kept refusing. */
+	skipped: { draft: number; spam: number; trash: number; failing: number };
+	/** Messages skipped after failing MAX_FETCH_FAILURES polls, and why. */
+	warnings?: string[];
 	stoppedBy?: 'limit' | 'time' | 'error';
 	error?: string;
 }
@@ -53,6 +59,10 @@ export interface GmailSyncResult {
 	/** Whether more mail is waiting (limit, time budget or an error stopped this run). */
 	hasMore: boolean;
 	stats: GmailSyncStats;
+}
+
+function newStats(): GmailSyncStats {
+	return { historyPages: 0, listPages: 0, fetched: 0, emitted: 0, filteredOut: 0, recoveredFromExpiredHistory: false, baseline: false, skipped: { draft: 0, spam: 0, trash: 0, failing: 0 } };
 }
 
 function latest(watermark: number, messages: GmailMessage[]): number {
@@ -67,7 +77,7 @@ function latest(watermark: number, messages: GmailMessage[]): number {
 /** Runs one sync step from `previous` (undefined: set the baseline). Never mutates `previous`. */
 export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor | undefined, options: GmailSyncOptions): Promise<GmailSyncResult> {
 	const opts: GmailSyncOptions = { ...options };
-	const stats: GmailSyncStats = { historyPages: 0, listPages: 0, fetched: 0, emitted: 0, filteredOut: 0, recoveredFromExpiredHistory: false, baseline: false };
+	const stats = newStats();
 	const recentLimit = opts.recentLimit ?? DEFAULT_RECENT_LIMIT;
 	const fetched: GmailMessage[] = [];
 	let cursor: GmailSyncCursor;
@@ -75,35 +85,61 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 
 	if (!isGmailSyncCursor(previous)) {
 		stats.baseline = true;
-		const profile = await gmailProfile(ctx);
+		const profile = await gmailProfile(ctx, { deadline: opts.hardDeadline });
 		const now = Date.now();
 		if (opts.backfillDays > 0) {
 			const since = now - opts.backfillDays * 86_400_000;
-			const listings = await listIds(ctx, opts.labelIds, relistQuery(since), stats);
+			const listings = await listIds(ctx, opts.labelIds, relistQuery(since), stats, Infinity, opts.hardDeadline);
 			cursor = newCursor(profile.emailAddress, profile.historyId, since, mergeListings(listings, new Set()));
 		} else {
 			return { activities: [], cursor: newCursor(profile.emailAddress, profile.historyId, now), hasMore: false, stats };
 		}
 	} else {
-		cursor = { ...previous, recent: [...previous.recent], pending: previous.pending ? [...previous.pending] : undefined };
+		cursor = { ...previous, recent: [...previous.recent], pending: previous.pending ? [...previous.pending] : undefined, failures: previous.failures ? { ...previous.failures } : undefined };
 	}
 
 	let capacity = Math.max(0, opts.maxMessages);
 	let fatal: Error | undefined;
 	const timeLeft = () => opts.deadline === undefined || Date.now() < opts.deadline;
+	// Label names first (1 unit, only when something is to be fetched): a slow or refused call then
+	// costs no fetched work, and nothing is left after the deadline but the emit.
+	let labelNames: Record<string, string> | undefined;
+	const readyToFetch = async (): Promise<boolean> => {
+		if (labelNames) return true;
+		let refused: unknown;
+		try {
+			labelNames = await gmailLabelNames(ctx, opts.hardDeadline);
+			return true;
+		} catch (error) {
+			refused = error;
+		}
+		if (!isOutOfTime(refused)) throw asError(refused);
+		stats.stoppedBy = 'time';
+		return false;
+	};
+	const fetchIds = async (ids: string[]): Promise<FetchOutcome> =>
+		ids.length && !(await readyToFetch()) ? { results: [], firstUnfinished: 0, stoppedBy: 'time' } : await fetchInOrder(ctx, ids, opts);
+	/** The finished ids of an outcome; messages to emit go to `fetched`, drafts/spam/trash are counted. */
+	const collect = (outcome: FetchOutcome, ids: string[]): string[] => {
+		cursor.failures = settleFailures(outcome, ids, cursor.failures, stats);
+		const done: string[] = [];
+		outcome.results.forEach((m, i) => {
+			if (m === undefined || isFailure(m)) return;
+			done.push(ids[i]);
+			const excluded = m ? excludedLabel(m.labelIds) : undefined;
+			if (excluded) stats.skipped[excluded]++;
+			else if (m) fetched.push(m);
+		});
+		return done;
+	};
 
 	// 1. Pending ids (backfill or re-list after an expired history id), oldest first.
 	const drainPending = async () => {
 		const handled = new Set(cursor.recent);
 		const pending = (cursor.pending ?? []).filter((id) => !handled.has(id));
 		const batch = pending.slice(0, capacity);
-		const outcome = await fetchInOrder(ctx, batch, opts);
-		const done: string[] = [];
-		outcome.results.forEach((m, i) => {
-			if (m === undefined) return;
-			done.push(batch[i]);
-			if (m) fetched.push(m);
-		});
+		const outcome = await fetchIds(batch);
+		const done = collect(outcome, batch);
 		capacity -= done.length;
 		cursor.recent = remember(cursor.recent, done, recentLimit);
 		const doneSet = new Set(done);
@@ -136,16 +172,17 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 		for (;;) {
 			const qs: Record<string, string | number | string[]> = {
 				startHistoryId: cursor.historyId,
-				historyTypes: opts.labelIds.length ? ['messageAdded', 'labelAdded'] : ['messageAdded'],
+				historyTypes: SYNC_HISTORY_TYPES,
 				maxResults: 500,
 			};
 			if (pageToken) qs.pageToken = pageToken;
 			let page: GmailHistoryPage | undefined;
 			let failure: unknown;
 			try {
-				page = await gmailHistoryPage(ctx, qs);
+				page = await gmailHistoryPage(ctx, qs, opts.hardDeadline);
 			} catch (error) {
 				if (isGmailNotFound(error) && !pageToken) expired = true;
+				else if (isOutOfTime(error)) stats.stoppedBy = 'time';
 				else failure = error;
 			}
 			if (failure !== undefined) throw asError(failure);
@@ -167,8 +204,8 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 			// Gmail no longer knows the cursor's history id: take a new baseline first, then re-list
 			// everything since the watermark; overlap is removed by the recent set.
 			stats.recoveredFromExpiredHistory = true;
-			const profile = await gmailProfile(ctx);
-			const listings = await listIds(ctx, opts.labelIds, relistQuery(cursor.watermark), stats);
+			const profile = await gmailProfile(ctx, { deadline: opts.hardDeadline });
+			const listings = await listIds(ctx, opts.labelIds, relistQuery(cursor.watermark), stats, Infinity, opts.hardDeadline);
 			const keep = new Set(cursor.pending ?? []);
 			cursor.historyId = profile.historyId;
 			cursor.pending = [...(cursor.pending ?? []), ...mergeListings(listings, new Set(cursor.recent)).filter((id) => !keep.has(id))];
@@ -179,13 +216,9 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 			} else if (cursor.pending) hasMore = true;
 		} else {
 			const batch = candidates.slice(0, capacity);
-			const outcome = await fetchInOrder(ctx, batch.map((c) => c.messageId), opts);
-			const done: string[] = [];
-			outcome.results.forEach((m, i) => {
-				if (m === undefined) return;
-				done.push(batch[i].messageId);
-				if (m) fetched.push(m);
-			});
+			const batchIds = batch.map((c) => c.messageId);
+			const outcome = await fetchIds(batchIds);
+			const done = collect(outcome, batchIds);
 			capacity -= done.length;
 			const listedThrough = listedAll ? (lastHistoryId ?? cursor.historyId) : recordIds[recordIds.length - 1];
 			const before = cursor.historyId;
@@ -193,7 +226,7 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 			if (Number(cursor.historyId) < Number(before)) cursor.historyId = before;
 			cursor.recent = remember(cursor.recent, done, recentLimit);
 			// Only the finished prefix moves the watermark (it is where a re-list would start).
-			const prefix = outcome.results.slice(0, outcome.firstUnfinished).filter((m): m is GmailMessage => !!m && inSyncLabels(m.labelIds, opts.labelIds));
+			const prefix = outcome.results.slice(0, outcome.firstUnfinished).filter((m): m is GmailMessage => !!m && !isFailure(m) && inSyncLabels(m.labelIds, opts.labelIds));
 			cursor.watermark = latest(cursor.watermark, prefix);
 			if (outcome.stoppedBy) stats.stoppedBy = outcome.stoppedBy;
 			if (outcome.error) {
@@ -211,24 +244,24 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 	// Nothing fetched and a fetch failed: surface the error (the caller keeps its cursor).
 	if (fetched.length === 0 && fatal) throw fatal;
 
-	// 3. Activities (label names cost 1 unit, only when there is something to emit).
-	stats.fetched = fetched.length;
-	const labelNames = fetched.length ? await gmailLabelNames(ctx) : {};
+	// 3. Activities (the label names were read before the first fetch).
+	stats.fetched = fetched.length + stats.skipped.draft + stats.skipped.spam + stats.skipped.trash;
 	const activities: CrmEmailActivity[] = [];
 	for (const m of fetched) {
-		const a = toActivity(m, { account: cursor.account, labelNames, contacts: opts.contacts, direction: opts.direction, includeBodies: opts.includeBodies });
+		const a = toActivity(m, { account: cursor.account, labelNames: labelNames ?? {}, contacts: opts.contacts, direction: opts.direction, includeBodies: opts.includeBodies });
 		if (a) activities.push(a);
 		else stats.filteredOut++;
 	}
 	activities.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
 	stats.emitted = activities.length;
 	if (!cursor.pending) delete cursor.pending;
+	if (!cursor.failures) delete cursor.failures;
 	return { activities, cursor, hasMore, stats };
 }
 
 /** Recent mail for "Fetch test event": the newest messages in the synced labels; no cursor involved. */
 export async function sampleRecentMail(ctx: GoogleContext, opts: GmailSyncOptions, count = 5): Promise<CrmEmailActivity[]> {
-	const stats: GmailSyncStats = { historyPages: 0, listPages: 0, fetched: 0, emitted: 0, filteredOut: 0, recoveredFromExpiredHistory: false, baseline: false };
+	const stats = newStats();
 	const profile = await gmailProfile(ctx);
 	const listings = await listIds(ctx, opts.labelIds, '', stats, Math.max(count * 4, 20));
 	const ids = mergeListings(listings, new Set()).reverse();
@@ -238,7 +271,7 @@ export async function sampleRecentMail(ctx: GoogleContext, opts: GmailSyncOption
 		const outcome = await fetchInOrder(ctx, ids.slice(i, i + 10), { ...opts, deadline: undefined });
 		if (outcome.error) throw outcome.error;
 		for (const m of outcome.results) {
-			if (!m || out.length >= count) continue;
+			if (!m || isFailure(m) || excludedLabel(m.labelIds) || out.length >= count) continue;
 			const a = toActivity(m, { account: profile.emailAddress, labelNames, contacts: opts.contacts, direction: opts.direction, includeBodies: opts.includeBodies });
 			if (a) out.push(a);
 		}

@@ -2,3 +2,4 @@
 export * from './cursor';
 export * from './engine';
 export * from './options';
+export * from './pollPlan';
