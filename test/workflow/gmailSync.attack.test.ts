@@ -8,9 +8,9 @@ import { GoogleConnectorOAuth2Api } from '../../credentials/GoogleConnectorOAuth
 import { GmailSyncTrigger } from '../../nodes/GmailSyncTrigger/GmailSyncTrigger.node';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 import { startSandbox, type Sandbox, type FaultRule } from '../sandbox';
+import { gmailReadCredential } from '../helpers/gmailSync';
 import { Poller, chain, runWorkflow, startNode, type CredentialsMap, type PollResult } from '../helpers/workflow';
 
-const READ = 'https://www.googleapis.com/auth/gmail.readonly';
 let sandbox: Sandbox;
 
 beforeAll(async () => {
@@ -25,25 +25,7 @@ afterEach(() => {
 	sandbox.gmail.quota.unitsPerSecond = 0;
 });
 
-function credentialFor(email: string, opts: { unitsPerSecond?: number; maxRetries?: number } = {}): CredentialsMap {
-	sandbox.oauth.addUser({ email, name: 'Rep ' + email });
-	const grant = sandbox.oauth.issueGrant({ email, scopes: [READ] });
-	return {
-		googleConnectorOAuth2Api: {
-			id: `cred-${email}`,
-			name: 'Google',
-			data: {
-				clientId: 'sandbox-client.apps.googleusercontent.com',
-				clientSecret: 'GOCSPX-sandbox-client-secret',
-				gmailRead: true,
-				retryDelayMs: 5,
-				maxRetries: opts.maxRetries ?? 6,
-				gmailUnitsPerSecond: opts.unitsPerSecond ?? 0,
-				oauthTokenData: { access_token: grant.access_token, refresh_token: grant.refresh_token, expires_in: 3599, scope: grant.scope, token_type: 'Bearer' },
-			},
-		},
-	};
-}
+const credentialFor = (email: string, opts: { unitsPerSecond?: number; maxRetries?: number } = {}): CredentialsMap => gmailReadCredential(sandbox, email, opts);
 
 function poller(email: string, parameters: IDataObject, opts: { durableCursors?: boolean; pollBudgetMs?: number; unitsPerSecond?: number; maxRetries?: number } = {}) {
 	return new Poller(new GmailSyncTrigger(), {

@@ -4,9 +4,9 @@ import { GoogleConnectorOAuth2Api } from '../../credentials/GoogleConnectorOAuth
 import { GmailSyncTrigger } from '../../nodes/GmailSyncTrigger/GmailSyncTrigger.node';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
+import { gmailReadCredential } from '../helpers/gmailSync';
 import { Poller, chain, runWorkflow, startNode, type CredentialsMap, type PollResult } from '../helpers/workflow';
 
-const READ = 'https://www.googleapis.com/auth/gmail.readonly';
 let sandbox: Sandbox;
 
 beforeAll(async () => {
@@ -17,25 +17,7 @@ beforeAll(async () => {
 afterAll(async () => sandbox?.close());
 
 /** A connected credential for a fresh mailbox of its own (tests do not share mailboxes). */
-function credentialFor(email: string, unitsPerSecond = 0): CredentialsMap {
-	sandbox.oauth.addUser({ email, name: 'Rep ' + email });
-	const grant = sandbox.oauth.issueGrant({ email, scopes: [READ] });
-	return {
-		googleConnectorOAuth2Api: {
-			id: `cred-${email}`,
-			name: 'Google',
-			data: {
-				clientId: 'sandbox-client.apps.googleusercontent.com',
-				clientSecret: 'GOCSPX-sandbox-client-secret',
-				gmailRead: true,
-				retryDelayMs: 5,
-				maxRetries: 6,
-				gmailUnitsPerSecond: unitsPerSecond,
-				oauthTokenData: { access_token: grant.access_token, refresh_token: grant.refresh_token, expires_in: 3599, scope: grant.scope, token_type: 'Bearer' },
-			},
-		},
-	};
-}
+const credentialFor = (email: string, unitsPerSecond = 0): CredentialsMap => gmailReadCredential(sandbox, email, { unitsPerSecond });
 
 function poller(email: string, parameters: IDataObject, opts: { durableCursors?: boolean; staticData?: IDataObject } = {}) {
 	return new Poller(new GmailSyncTrigger(), {
