@@ -79,7 +79,9 @@ describe('Gmail Sync under attack (ring 2)', () => {
 		const first = g.insertMessage({ account: email, from: 'ann@client.test', subject: 'first', labelIds: ['INBOX', clients] });
 		expect(ids(ok(await p.poll()).items)).toEqual([first.id]);
 		const flood = g.bulkInsert(5001, { account: email, labelIds: [['INBOX', clients]] });
-		expect(ids(ok(await p.poll()).items)).toEqual(flood.map((m) => m.id));
+		// One poll or more (a poll stops at n8n's budget on a slow machine): each exactly once.
+		const drained = await drain(p, 10, (e) => e.length >= flood.length);
+		expect(drained).toEqual(flood.map((m) => m.id));
 		// The bounded window of handled ids no longer holds the first message…
 		expect((p.persisted.gmailSync as IDataObject).recent as string[]).not.toContain(first.id);
 		// …and filing it into a second watched label is not new mail in the sync.
