@@ -188,7 +188,7 @@ test('dropdowns load from the sandbox: Gmail labels', async () => {
 test('Gmail Sync Trigger → Fetch Test Event with nothing to show says so', async () => {
 	await editor.openWorkflow(byName('"Clients"').id);
 	await editor.openNode('New mail in Clients');
-	await editor.openDropdown('labelIds');
+	await editor.openDropdownWith('labelIds', 'Newsletters');
 	await editor.page.locator(OPTION, { hasText: 'Clients' }).first().click();
 	await editor.page.locator(OPTION, { hasText: 'Newsletters' }).first().click();
 	await editor.page.keyboard.press('Escape');
@@ -198,7 +198,7 @@ test('Gmail Sync Trigger → Fetch Test Event with nothing to show says so', asy
 	await editor.shot('gmail-fetch-test-event-empty');
 	expect(await message.isVisible()).toBe(true);
 	// The editor saves edits by itself: put the example back as imported.
-	await editor.openDropdown('labelIds');
+	await editor.openDropdownWith('labelIds', 'Newsletters');
 	await editor.page.locator(OPTION, { hasText: 'Newsletters' }).first().click();
 	await editor.page.locator(OPTION, { hasText: 'Clients' }).first().click();
 	await editor.page.keyboard.press('Escape');

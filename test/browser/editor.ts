@@ -108,6 +108,22 @@ export class Editor {
 		return texts;
 	}
 
+	/** Opens a dropdown parameter and waits until an option with this text shows (options loaded from
+	 * Google arrive after a request; a click that landed while the panel was still settling is retried). */
+	async openDropdownWith(name: string, option: string): Promise<void> {
+		for (let attempt = 0; ; attempt++) {
+			await this.openDropdown(name);
+			const found = await this.page
+				.locator(OPTION, { hasText: option })
+				.first()
+				.waitFor({ timeout: 20_000 })
+				.then(() => true, () => false);
+			if (found) return;
+			if (attempt === 2) throw new Error(`dropdown "${name}" never showed the option "${option}"`);
+			await this.page.keyboard.press('Escape');
+		}
+	}
+
 	/** Picks an option of a dropdown parameter by its visible text. */
 	async choose(name: string, option: string): Promise<void> {
 		await this.openDropdown(name);
