@@ -11,7 +11,8 @@ import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebh
 import { deriveTopicSecret } from '../../nodes/shared/webhook/signature';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { forgetHubIntents } from '../../nodes/shared/webhook/hubIntents';
-import { startSandbox, YT_TOPIC, type Sandbox, type CallbackRequest } from '../sandbox';
+import { runs, triggerHarness } from '../helpers/webhookTrigger';
+import { startSandbox, YT_TOPIC, type Sandbox } from '../sandbox';
 import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, webhookCall, BASE_URL, CredentialTypeRegistry, TestCredentialsHelper, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
 import { forgetCachedWebhookSecrets } from '../../nodes/shared/webhook/credential';
 
@@ -47,32 +48,8 @@ function params(channels: string[], over: IDataObject = {}): INodeParameters {
 	return { actions: ['youtube-webhook', 'ads-webhook', 'ads-conversion-callback', 'ads-performance-alert'], channelIds: channels.join(', '), orgId: '', settings: {}, ...over } as INodeParameters;
 }
 
-async function call(staticData: IDataObject, request: Parameters<typeof webhookCall>[1]['request'], parameters: INodeParameters): Promise<WebhookCallResult> {
-	return webhookCall(trigger, { parameters, credentials, credentialTypes, staticData, request });
-}
-
-const runs = (r: WebhookCallResult) => (r.workflowData ? r.workflowData[0].length : 0);
+const { call, hubToTrigger, publish } = triggerHarness(trigger, credentials, credentialTypes, () => sandbox);
 const subscribePosts = () => sandbox.server.seen('pubsubhubbub.appspot.com', '/subscribe', 'POST').map((r) => new URLSearchParams(r.body));
-
-/** The hub reaches the trigger in-process: each GET/POST is one webhookCall on the shared static data. */
-function hubToTrigger(staticData: IDataObject, parameters: INodeParameters) {
-	const seen: WebhookCallResult[] = [];
-	sandbox.hub.transport = async (req: CallbackRequest) => {
-		const url = new URL(req.url);
-		const query: IDataObject = {};
-		for (const [k, v] of url.searchParams) query[k] = v;
-		const r = await call(staticData, { method: req.method, query, headers: req.headers, rawBody: req.body ?? '' }, parameters);
-		seen.push(r);
-		return { status: r.responseStatus, body: r.response.body };
-	};
-	return seen;
-}
-
-async function publish(staticData: IDataObject, parameters: INodeParameters) {
-	const r = await activateWebhook(trigger, { parameters, credentials, credentialTypes, staticData });
-	await sandbox.hub.settled();
-	return r;
-}
 
 const record = (staticData: IDataObject, ch: string) => (staticData.push as Record<string, IDataObject> | undefined)?.[YT_TOPIC + ch];
 

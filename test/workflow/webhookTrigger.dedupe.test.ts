@@ -4,8 +4,9 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { GoogleConnectorTrigger } from '../../nodes/GoogleConnectorTrigger/GoogleConnectorTrigger.node';
 import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebhookApi.credentials';
-import { startSandbox, type Sandbox, type CallbackRequest } from '../sandbox';
-import { activateWebhook, webhookCall, BASE_URL, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
+import { runs, triggerHarness } from '../helpers/webhookTrigger';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { BASE_URL, type CredentialsMap } from '../helpers/workflow';
 
 const SECRETS = { leadFormKey: 'lead-form-key-4f9d2c7a', sharedSecret: 'shared-secret-8c1e5b3f9a7d2e4c', pushKey: 'push-key-2b7e9f1c4a8d3e6f0b5c' };
 const credentials: CredentialsMap = { googleConnectorWebhookApi: { id: 'w1', name: 'Webhook secrets', data: { ...SECRETS } } };
@@ -33,31 +34,7 @@ function params(channels: string[], over: IDataObject = {}): INodeParameters {
 	return { actions: ['youtube-webhook', 'ads-webhook', 'ads-conversion-callback', 'ads-performance-alert'], channelIds: channels.join(', '), orgId: '', settings: {}, ...over } as INodeParameters;
 }
 
-async function call(staticData: IDataObject, request: Parameters<typeof webhookCall>[1]['request'], parameters: INodeParameters): Promise<WebhookCallResult> {
-	return webhookCall(trigger, { parameters, credentials, credentialTypes, staticData, request });
-}
-
-const runs = (r: WebhookCallResult) => (r.workflowData ? r.workflowData[0].length : 0);
-
-/** The hub reaches the trigger in-process: each GET/POST is one webhookCall on the shared static data. */
-function hubToTrigger(staticData: IDataObject, parameters: INodeParameters) {
-	const seen: WebhookCallResult[] = [];
-	sandbox.hub.transport = async (req: CallbackRequest) => {
-		const url = new URL(req.url);
-		const query: IDataObject = {};
-		for (const [k, v] of url.searchParams) query[k] = v;
-		const r = await call(staticData, { method: req.method, query, headers: req.headers, rawBody: req.body ?? '' }, parameters);
-		seen.push(r);
-		return { status: r.responseStatus, body: r.response.body };
-	};
-	return seen;
-}
-
-async function publish(staticData: IDataObject, parameters: INodeParameters) {
-	const r = await activateWebhook(trigger, { parameters, credentials, credentialTypes, staticData });
-	await sandbox.hub.settled();
-	return r;
-}
+const { call, hubToTrigger, publish } = triggerHarness(trigger, credentials, credentialTypes, () => sandbox);
 
 
 /** Only Date moves; timers, sockets and the sandbox run in real time. */
