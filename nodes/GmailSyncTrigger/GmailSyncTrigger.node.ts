@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
 	type INodeExecutionData,
@@ -8,7 +7,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 import { getGmailLabels } from '../shared/methods';
-import { authenticationProperty, connectorCredentials } from '../shared/descriptions';
+import { authenticationProperty, pollingTriggerBase } from '../shared/descriptions';
 import {
 	DEFAULT_MAX_MESSAGES_PER_POLL,
 	DEFAULT_POLL_BUDGET_MS,
@@ -44,15 +43,10 @@ export class GmailSyncTrigger implements INodeType {
 		displayName: 'Gmail Sync Trigger',
 		name: 'gmailSyncTrigger',
 		icon: { light: 'file:gmail.svg', dark: 'file:gmail.dark.svg' },
-		group: ['trigger'],
-		version: 1,
+		...pollingTriggerBase,
 		subtitle: '={{"Gmail → CRM activities"}}',
 		description: 'Turns new Gmail mail in chosen labels into CRM activities, exactly once, from a history cursor',
 		defaults: { name: 'Gmail Sync Trigger' },
-		polling: true,
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: connectorCredentials,
 		properties: [
 			authenticationProperty,
 			...syncFilterProperties(),
