@@ -10,6 +10,7 @@ const surfaceHints: Record<string, string> = {
 	adsConversions: 'Upload conversions through the Data Manager API. Scope: datamanager.',
 	youtubeRead: 'Channel, videos, comments and statistics. Scope: youtube.readonly.',
 	youtubeManage: 'Reply to comments. Scope: youtube.force-ssl.',
+	pubsub: 'Let the Gmail Push Trigger create its Pub/Sub topic and push subscription, renew them and check them. Scope: pubsub (cloud-platform also counts).',
 };
 
 const shortScope = (scope: string) => scope.replace('https://www.googleapis.com/auth/', '');

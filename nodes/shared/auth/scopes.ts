@@ -1,7 +1,7 @@
-// Scope arithmetic for the four surfaces. One Google connection grants any subset of them; each
+// Scope arithmetic for the surfaces. One Google connection grants any subset of them; each
 // surface is one toggle on the credentials, and a missing scope is reported by surface name.
 
-export const SURFACES = ['identity', 'gmailSend', 'gmailRead', 'ads', 'adsConversions', 'youtubeRead', 'youtubeManage'] as const;
+export const SURFACES = ['identity', 'gmailSend', 'gmailRead', 'ads', 'adsConversions', 'youtubeRead', 'youtubeManage', 'pubsub'] as const;
 export type Surface = (typeof SURFACES)[number];
 
 const G = 'https://www.googleapis.com/auth/';
@@ -50,6 +50,11 @@ export const SURFACE_INFO: Record<Surface, SurfaceInfo> = {
 		label: 'YouTube manage',
 		scopes: [`${G}youtube.force-ssl`],
 		satisfiedBy: [[`${G}youtube.force-ssl`, `${G}youtube`]],
+	},
+	pubsub: {
+		label: 'Cloud Pub/Sub (Gmail push set-up)',
+		scopes: [`${G}pubsub`],
+		satisfiedBy: [[`${G}pubsub`, `${G}cloud-platform`]],
 	},
 };
 

@@ -55,6 +55,34 @@ export async function gmailProfile(ctx: GoogleContext, opts: { maxRetries?: numb
 	});
 }
 
+export interface GmailWatchResult {
+	historyId: string;
+	/** Epoch ms (Google sends it as a string) at which Gmail stops publishing unless watch is called again. */
+	expiration: string;
+}
+
+/**
+ * users.watch: Gmail publishes `{emailAddress, historyId}` to the topic on each change of the labels
+ * (all mail when `labelIds` is empty). Calling it again replaces the watch, so it may be resent. 100 units.
+ */
+export async function gmailWatch(ctx: GoogleContext, opts: { topicName: string; labelIds?: string[]; labelFilterBehavior?: 'include' | 'exclude' }): Promise<GmailWatchResult> {
+	const labelIds = opts.labelIds?.filter(Boolean) ?? [];
+	return await (googleApiRequest<GmailWatchResult>).call(ctx, {
+		method: 'POST',
+		url: `${GMAIL_API}/watch`,
+		body: { topicName: opts.topicName, ...(labelIds.length ? { labelIds, labelFilterBehavior: opts.labelFilterBehavior ?? 'include' } : {}) },
+		surface: 'gmailRead',
+		gmailUnits: 100,
+		idempotent: true,
+		service: 'Gmail',
+	});
+}
+
+/** users.stop: Gmail stops publishing for this mailbox. Harmless to repeat. 50 units. */
+export async function gmailStop(ctx: GoogleContext): Promise<void> {
+	await googleApiRequest.call(ctx, { method: 'POST', url: `${GMAIL_API}/stop`, surface: 'gmailRead', gmailUnits: 50, idempotent: true, service: 'Gmail' });
+}
+
 export async function gmailLabels(ctx: GoogleContext, deadline?: number): Promise<GmailLabel[]> {
 	return (await gmailGet<{ labels?: GmailLabel[] }>(ctx, '/labels', 1, undefined, 'gmailRead', deadline)).labels ?? [];
 }

@@ -23,7 +23,10 @@ describe('scope arithmetic', () => {
 			adsConversions: false,
 			youtubeRead: true,
 			youtubeManage: true,
+			pubsub: false,
 		});
+		expect(grantedSurfaces([`${G}cloud-platform`]).pubsub).toBe(true);
+		expect(grantedSurfaces([`${G}pubsub`]).pubsub).toBe(true);
 		expect(grantedSurfaces([`${G}gmail.send`]).gmailRead).toBe(false);
 	});
 
@@ -36,6 +39,7 @@ describe('scope arithmetic', () => {
 		expect(surfaceOfScope(`${G}datamanager`)).toBe('adsConversions');
 		expect(surfaceOfScope(`${G}youtube.force-ssl`)).toBe('youtubeRead');
 		expect(surfaceOfScope('https://example.com/x')).toBeUndefined();
-		expect(SURFACES).toHaveLength(7);
+		expect(surfaceOfScope(`${G}cloud-platform`)).toBe('pubsub');
+		expect(SURFACES).toHaveLength(8);
 	});
 });

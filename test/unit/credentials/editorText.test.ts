@@ -30,6 +30,8 @@ test('the surface switches have a heading listing each one\'s scopes; a service 
 	expect(notice(oauth)?.type).toBe('notice');
 	expect(notice(oauth)?.displayName).toContain('<b>Gmail send</b>: gmail.send');
 	expect(notice(oauth)?.displayName).toContain('<b>YouTube manage</b>: youtube.force-ssl');
+	expect(notice(oauth)?.displayName).toContain('<b>Cloud Pub/Sub (Gmail push set-up)</b>: pubsub');
+	for (const props of [oauth, sa]) expect(props.find((p) => p.name === 'pubsub')).toMatchObject({ type: 'boolean', default: false });
 	expect(oauth.findIndex((p) => p.name === 'surfacesNotice')).toBe(oauth.findIndex((p) => p.name === 'identity') - 1);
 	expect(oauth.find((p) => p.name === 'identity')?.displayName).toBe('Identity (Sign in with Google)');
 	expect(sa.find((p) => p.name === 'identity')?.displayName).toBe('Identity (Profile of the Impersonated User)');
