@@ -1,7 +1,7 @@
 // The Cloud Pub/Sub client (topics, their IAM policy, subscriptions, publish), each call through
 // googleApiRequest under the `pubsub` surface, so a missing scope names "Cloud Pub/Sub (Gmail push set-up)".
-import type { IDataObject } from 'n8n-workflow';
 import type { IamPolicy, PolicyChange } from '../pubsub/iamPolicy';
+import { NodeOperationError, type IDataObject as Json } from 'n8n-workflow';
 import { GoogleApiError, googleApiRequest, type GoogleContext } from './index';
 
 export const PUBSUB_API = 'https://pubsub.googleapis.com/v1';
@@ -36,11 +36,23 @@ export interface PubsubOutgoingMessage {
 	attributes?: Record<string, string>;
 }
 
-async function call<T>(ctx: GoogleContext, method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE', path: string, opts: { body?: unknown; qs?: IDataObject; idempotent?: boolean } = {}): Promise<T> {
+async function call<T>(ctx: GoogleContext, method: 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE', path: string, opts: { body?: unknown; qs?: Json; idempotent?: boolean } = {}): Promise<T> {
 	return await (googleApiRequest<T>).call(ctx, { method, url: `${PUBSUB_API}/${path}`, surface: 'pubsub', service: SERVICE, ...opts });
 }
 
 const pathOf = (name: string) => name.split('/').map(encodeURIComponent).join('/');
+
+/** `fn`'s result, or `fallback` when it fails with an error `expected` recognises; any other error is thrown. */
+async function unless<T>(fn: () => Promise<T>, expected: (error: unknown) => boolean, fallback: T): Promise<T> {
+	let failure: unknown;
+	try {
+		return await fn();
+	} catch (error) {
+		if (expected(error)) return fallback;
+		failure = error;
+	}
+	throw failure;
+}
 
 function status(error: unknown): number | undefined {
 	return error instanceof GoogleApiError ? error.google.httpCode : undefined;
@@ -58,33 +70,17 @@ export function isPubsubConflict(error: unknown): boolean {
 
 /** Creates the topic; `created: false` when it already existed (409), which the caller then reuses. */
 export async function pubsubCreateTopic(ctx: GoogleContext, topicName: string, labels?: Record<string, string>): Promise<{ created: boolean }> {
-	try {
-		await call(ctx, 'PUT', pathOf(topicName), { body: labels ? { labels } : {} });
-		return { created: true };
-	} catch (error) {
-		if (isPubsubConflict(error)) return { created: false };
-		throw error;
-	}
+	const created = await unless(async () => (await call(ctx, 'PUT', pathOf(topicName), { body: labels ? { labels } : {} }), true), isPubsubConflict, false);
+	return { created };
 }
 
 export async function pubsubGetTopic(ctx: GoogleContext, topicName: string): Promise<PubsubTopic | undefined> {
-	try {
-		return await call<PubsubTopic>(ctx, 'GET', pathOf(topicName));
-	} catch (error) {
-		if (isPubsubNotFound(error)) return undefined;
-		throw error;
-	}
+	return await unless(async () => await call<PubsubTopic>(ctx, 'GET', pathOf(topicName)), isPubsubNotFound, undefined);
 }
 
 /** Deletes the topic; false when it was already gone. */
 export async function pubsubDeleteTopic(ctx: GoogleContext, topicName: string): Promise<boolean> {
-	try {
-		await call(ctx, 'DELETE', pathOf(topicName));
-		return true;
-	} catch (error) {
-		if (isPubsubNotFound(error)) return false;
-		throw error;
-	}
+	return await unless(async () => (await call(ctx, 'DELETE', pathOf(topicName)), true), isPubsubNotFound, false);
 }
 
 export async function pubsubGetIamPolicy(ctx: GoogleContext, topicName: string): Promise<IamPolicy> {
@@ -104,11 +100,8 @@ export async function pubsubUpdateTopicPolicy(ctx: GoogleContext, topicName: str
 	for (let attempt = 1; ; attempt++) {
 		const next = change(await pubsubGetIamPolicy(ctx, topicName));
 		if (!next.changed) return next;
-		try {
-			return { policy: await pubsubSetIamPolicy(ctx, topicName, next.policy), changed: true };
-		} catch (error) {
-			if (!isPubsubConflict(error) || attempt >= POLICY_ATTEMPTS) throw error;
-		}
+		const written = await unless(async () => ({ policy: (await pubsubSetIamPolicy(ctx, topicName, next.policy)) ?? next.policy }), (e) => isPubsubConflict(e) && attempt < POLICY_ATTEMPTS, undefined);
+		if (written) return { ...written, changed: true };
 	}
 }
 
@@ -118,23 +111,15 @@ export async function pubsubCreateSubscription(
 	subscriptionName: string,
 	body: PubsubSubscription,
 ): Promise<{ created: boolean; subscription: PubsubSubscription }> {
-	try {
-		return { created: true, subscription: await call<PubsubSubscription>(ctx, 'PUT', pathOf(subscriptionName), { body }) };
-	} catch (error) {
-		if (!isPubsubConflict(error)) throw error;
-	}
+	const made = await unless(async () => ({ subscription: (await call<PubsubSubscription>(ctx, 'PUT', pathOf(subscriptionName), { body })) ?? body }), isPubsubConflict, undefined);
+	if (made) return { created: true, ...made };
 	const existing = await pubsubGetSubscription(ctx, subscriptionName);
-	if (!existing) throw new Error(`${SERVICE} said subscription ${subscriptionName} exists, then that it does not; try again`);
+	if (!existing) throw new NodeOperationError(ctx.getNode(), `${SERVICE} said subscription ${subscriptionName} exists, then that it does not; try again`);
 	return { created: false, subscription: existing };
 }
 
 export async function pubsubGetSubscription(ctx: GoogleContext, subscriptionName: string): Promise<PubsubSubscription | undefined> {
-	try {
-		return await call<PubsubSubscription>(ctx, 'GET', pathOf(subscriptionName));
-	} catch (error) {
-		if (isPubsubNotFound(error)) return undefined;
-		throw error;
-	}
+	return await unless(async () => await call<PubsubSubscription>(ctx, 'GET', pathOf(subscriptionName)), isPubsubNotFound, undefined);
 }
 
 /** Updates the fields named in `updateMask` (e.g. ["labels"]) and returns the subscription as Google now has it. */
@@ -148,13 +133,7 @@ export async function pubsubPatchSubscription(ctx: GoogleContext, subscriptionNa
 
 /** Deletes the subscription; false when it was already gone. */
 export async function pubsubDeleteSubscription(ctx: GoogleContext, subscriptionName: string): Promise<boolean> {
-	try {
-		await call(ctx, 'DELETE', pathOf(subscriptionName));
-		return true;
-	} catch (error) {
-		if (isPubsubNotFound(error)) return false;
-		throw error;
-	}
+	return await unless(async () => (await call(ctx, 'DELETE', pathOf(subscriptionName)), true), isPubsubNotFound, false);
 }
 
 /** Every subscription of the project (all pages). */
