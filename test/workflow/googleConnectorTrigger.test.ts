@@ -8,8 +8,9 @@ import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebh
 import { deriveTopicSecret } from '../../nodes/shared/webhook/signature';
 import { seenBefore, type DedupeBucket } from '../../nodes/shared/webhook/dedupe';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
-import { startSandbox, uploadAtom, YT_TOPIC, type Sandbox, type CallbackRequest } from '../sandbox';
-import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, webhookCall, BASE_URL, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
+import { startSandbox, uploadAtom, YT_TOPIC, type Sandbox } from '../sandbox';
+import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, BASE_URL, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
+import { runs, triggerHarness, type WebhookRequest } from '../helpers/webhookTrigger';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 
 const SECRETS = { leadFormKey: 'lead-form-key-4f9d2c7a', sharedSecret: 'shared-secret-8c1e5b3f9a7d2e4c', pushKey: 'push-key-2b7e9f1c4a8d3e6f0b5c' };
@@ -36,25 +37,10 @@ function params(over: IDataObject = {}): INodeParameters {
 	return { actions: ALL.filter((a) => a !== 'youtube-verify'), channelIds: `${CH1}, ${CH2}`, orgId: '', settings: {}, ...over } as INodeParameters;
 }
 
-async function call(staticData: IDataObject, request: Parameters<typeof webhookCall>[1]['request'], parameters = params()): Promise<WebhookCallResult> {
-	return webhookCall(trigger, { parameters, credentials, credentialTypes, staticData, request });
-}
-
-const runs = (r: WebhookCallResult) => (r.workflowData ? r.workflowData[0].length : 0);
-
+const harness = triggerHarness(trigger, credentials, credentialTypes, () => sandbox);
+const call = (staticData: IDataObject, request: WebhookRequest, parameters = params()): Promise<WebhookCallResult> => harness.call(staticData, request, parameters);
 /** The hub reaches the trigger in-process: its GET/POST become webhookCall()s on the same static data. */
-function hubToTrigger(staticData: IDataObject, parameters = params()) {
-	const seen: WebhookCallResult[] = [];
-	sandbox.hub.transport = async (req: CallbackRequest) => {
-		const url = new URL(req.url);
-		const query: IDataObject = {};
-		for (const [k, v] of url.searchParams) query[k] = v;
-		const r = await call(staticData, { method: req.method, query, headers: req.headers, rawBody: req.body ?? '' }, parameters);
-		seen.push(r);
-		return { status: r.responseStatus, body: r.response.body };
-	};
-	return seen;
-}
+const hubToTrigger = (staticData: IDataObject, parameters = params()) => harness.hubToTrigger(staticData, parameters);
 
 describe('YouTube push lifecycle', () => {
 	const staticData: IDataObject = {};
