@@ -12,6 +12,7 @@
 //   Batch parts get the same injected faults (server.faults) and quota 429s as single calls.
 //   gmail.historyRetentionMs = 60_000 (records older than that are dropped; older start ids → 404)
 //   gmail.quota.unitsPerSecond = 250 (per-user ceiling; quota.byMethod / quota.total() count units)
+//   gmail.historyListeners: called after each history record (users.watch notifications: gmailWatch.ts)
 import { randomBytes } from 'node:crypto';
 import { GoogleSandbox, SandboxError, googleError, type SandboxRequest, type SandboxResponse } from './server';
 import type { OAuthState } from './oauth';
@@ -46,6 +47,8 @@ export const GMAIL_COST: Record<string, number> = {
 	'drafts.get': 5,
 	'drafts.list': 5,
 	'drafts.send': 100,
+	'watch': 100,
+	'stop': 50,
 };
 
 export interface GmailLabel {
@@ -304,6 +307,8 @@ export class GmailState {
 	historyRetentionMs = 0;
 	/** users.drafts (create, list, get, send, delete). */
 	readonly drafts: GmailDrafts;
+	/** Called after every history record (Gmail push notifications hang here: gmailWatch.ts). */
+	readonly historyListeners: ((box: Mailbox, rec: HistoryRecord) => void)[] = [];
 
 	constructor(readonly oauth: OAuthState) {
 		this.drafts = new GmailDrafts(this);
@@ -359,6 +364,7 @@ export class GmailState {
 		const rec: HistoryRecord = { id: box.historyId, at, kind, messageId: msg.id, threadId: msg.threadId, labelIds: msg.labelIds, changed };
 		box.history.push(rec);
 		msg.historyId = rec.id;
+		for (const listener of this.historyListeners) listener(box, rec);
 		return rec;
 	}
 

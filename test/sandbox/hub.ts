@@ -61,13 +61,13 @@ export interface VideoEntry {
 	author?: string;
 }
 
-/** Plain HTTP(S) to the callback (no redirects), as the real hub does. */
-export const httpTransport: CallbackTransport = (req) =>
+/** Plain HTTP(S) to the callback (no redirects), as the real hub does; no answer within `timeoutMs` → status 0. */
+export const httpCallbackTransport = (timeoutMs: number): CallbackTransport => (req) =>
 	new Promise((resolve) => {
 		const u = new URL(req.url);
 		const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
 		const headers = { ...req.headers, ...(req.body !== undefined ? { 'content-length': String(Buffer.byteLength(req.body)) } : {}) };
-		const r = send({ method: req.method, hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, headers, timeout: 15_000 }, (res) => {
+		const r = send({ method: req.method, hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, headers, timeout: timeoutMs }, (res) => {
 			const chunks: Buffer[] = [];
 			res.on('data', (c: Buffer) => chunks.push(c));
 			res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -78,6 +78,8 @@ export const httpTransport: CallbackTransport = (req) =>
 		if (req.body !== undefined) r.write(req.body);
 		r.end();
 	});
+
+export const httpTransport: CallbackTransport = httpCallbackTransport(15_000);
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 

@@ -6,6 +6,7 @@ import { AdsState } from './ads';
 import { YouTubeState } from './youtube';
 import { GmailSendState } from './gmailSend';
 import { HubState } from './hub';
+import { PubSubState } from './pubsub';
 
 export * from './server';
 export * from './oauth';
@@ -13,6 +14,7 @@ export * from './gmail';
 export * from './ads';
 export * from './youtube';
 export * from './hub';
+export * from './pubsub';
 
 export interface Sandbox {
 	server: GoogleSandbox;
@@ -21,6 +23,8 @@ export interface Sandbox {
 	ads: AdsState;
 	youtube: YouTubeState;
 	hub: HubState;
+	/** Cloud Pub/Sub, Gmail users.watch/stop and push delivery (test/sandbox/pubsub.ts). */
+	pubsub: PubSubState;
 	port: number;
 	close(): Promise<void>;
 }
@@ -38,6 +42,12 @@ export async function startSandbox(opts: { seed?: number; port?: number } = {}):
 	new GmailSendState(gmail).register(server);
 	const hub = new HubState();
 	hub.register(server);
+	const pubsub = new PubSubState(oauth, gmail);
+	pubsub.register(server);
 	await server.start(opts.port);
-	return { server, oauth, gmail, ads, youtube, hub, port: server.port, close: () => server.close() };
+	const close = async () => {
+		pubsub.push.stop();
+		await server.close();
+	};
+	return { server, oauth, gmail, ads, youtube, hub, pubsub, port: server.port, close };
 }
