@@ -1,0 +1,173 @@
+// The webhook path: one Pub/Sub push. Verified first (Google's OIDC token), then decoded; repeats and
+// notifications the cursor already covers answer 204 without a Gmail call. One run of the sync engine
+// at a time per trigger in this process (the lock), from the newest cursor this process knows (the
+// mirror: n8n saves static data only when the call ends), bounded well inside Pub/Sub's ack deadline.
+// A Gmail failure answers 503 so Pub/Sub redelivers, with the cursor unchanged. Refusals are answers,
+// never throws (a throw would start an error execution).
+import { sleep, type IDataObject, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
+import { idTokenKeyId } from '../shared/auth/idToken';
+import { redactSecrets } from '../shared/errors/redact';
+import { runGmailSync, syncOptionsFrom } from '../shared/gmail/sync';
+import { decodeGmailNotification, parsePushEnvelope, sameMailbox } from '../shared/gmail/push/envelope';
+import { coveredBy } from '../shared/gmail/push/historyOrder';
+import { continuationHistoryId, newestCursor, noteWanted, pushMirror, recordHandled, wasHandled, type PushMirror } from '../shared/gmail/push/mirror';
+import { KeyedMutex } from '../shared/gmail/push/mutex';
+import { bearerToken, checkPushToken } from '../shared/gmail/push/pushAuth';
+import { googleCerts } from '../shared/transport/googleCerts';
+import { readPushSettings, type PushSettings } from './setupProperties';
+import { publishNotification, warnOnce } from './publish';
+
+/** Node static data: the sync cursor (the push path is its only writer) and the Pub/Sub ids handled. */
+export const CURSOR_KEY = 'gmailPush';
+export const HANDLED_KEY = 'gmailPushMessages';
+export const MAX_PER_PUSH_PARAM = 'maxPerPush';
+export const DEFAULT_MAX_PER_PUSH = 500;
+
+/**
+ * Pub/Sub's ack deadline is 60 s (the subscription the trigger creates). A push waits for the lock at
+ * most LOCK_WAIT_MS, starts no fetch after RUN_SOFT_MS and stops every call at RUN_HARD_MS: answered
+ * within about 42 s. What is left is published as a continuation.
+ */
+export const LOCK_WAIT_MS = 10_000;
+export const RUN_SOFT_MS = 20_000;
+export const RUN_HARD_MS = 30_000;
+
+const locks = new KeyedMutex();
+
+function answer(ctx: IWebhookFunctions, status: number, body?: IDataObject): IWebhookResponseData {
+	const res = ctx.getResponseObject();
+	res.status(status);
+	res.setHeader('cache-control', 'no-store');
+	if (body === undefined || status === 204) res.end();
+	else {
+		res.setHeader('content-type', 'application/json; charset=utf-8');
+		res.send(JSON.stringify(body));
+	}
+	return { noWebhookResponse: true };
+}
+
+/** Whether the push may be processed; the answer to send when not. */
+async function refusal(ctx: IWebhookFunctions, settings: PushSettings): Promise<IWebhookResponseData | undefined> {
+	const token = bearerToken(ctx.getHeaderData().authorization);
+	if (!token) return answer(ctx, 401, { error: 'A Google-signed bearer token is required' });
+	let jwks;
+	try {
+		jwks = await googleCerts.call(ctx, idTokenKeyId(token));
+	} catch (error) {
+		ctx.logger.warn(`Gmail push: Google's signing keys could not be fetched, Pub/Sub will redeliver: ${redactSecrets(String((error as Error)?.message ?? error))}`);
+		return answer(ctx, 503, { error: "Google's signing keys are unavailable" });
+	}
+	const audience = settings.audience ?? ctx.getNodeWebhookUrl('default') ?? '';
+	const auth = checkPushToken(token, jwks, { audience, serviceAccountEmail: settings.serviceAccountEmail });
+	if (auth.ok) return undefined;
+	ctx.logger.debug(`Gmail push refused (${auth.status}): ${auth.reason}`);
+	return answer(ctx, auth.status, { error: `Refused: ${auth.reason}` });
+}
+
+export async function handlePush(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	let settings: PushSettings;
+	try {
+		settings = readPushSettings((name, fallback) => this.getNodeParameter(name, fallback));
+	} catch (error) {
+		this.logger.warn(`Gmail push: the trigger's settings are invalid: ${(error as Error).message}`);
+		return answer(this, 503, { error: 'The trigger is not set up' });
+	}
+	const refused = await refusal(this, settings);
+	if (refused) return refused;
+
+	const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
+	const mirror = pushMirror(key);
+	const state = this.getWorkflowStaticData('node');
+	// From here the sender is Pub/Sub: a message that can never be processed is acknowledged (204) with
+	// a warning, or it would come back for days.
+	const envelope = parsePushEnvelope(this.getBodyData());
+	if (!envelope.ok) {
+		warnOnce(this, mirror, `envelope:${envelope.error}`, `Gmail push: a push was dropped: ${envelope.error}`);
+		return answer(this, 204);
+	}
+	const { messageId } = envelope.value;
+	if (wasHandled(mirror, state[HANDLED_KEY], messageId)) return answer(this, 204);
+	// Any write makes n8n save this call's whole static data, loaded when the call came in: the newest
+	// cursor goes with it, or a push answered 204 would save an older cursor over a newer one.
+	const markHandled = () => {
+		state[HANDLED_KEY] = recordHandled(mirror, state[HANDLED_KEY], messageId);
+		const newest = newestCursor(state[CURSOR_KEY], mirror.cursor);
+		if (newest && newest !== state[CURSOR_KEY]) state[CURSOR_KEY] = newest as unknown as IDataObject;
+	};
+	const notification = decodeGmailNotification(envelope.value.data);
+	if (!notification.ok) {
+		warnOnce(this, mirror, `data:${notification.error}`, `Gmail push: a push was dropped: ${notification.error}`);
+		markHandled();
+		return answer(this, 204);
+	}
+	const { emailAddress, historyId } = notification.value;
+	const known = newestCursor(state[CURSOR_KEY], mirror.cursor);
+	if (known && !sameMailbox(known.account, emailAddress)) {
+		warnOnce(this, mirror, `mailbox:${emailAddress}`, `Gmail push: a notification for ${emailAddress} was dropped: this trigger syncs ${known.account}`);
+		markHandled();
+		return answer(this, 204);
+	}
+	if (coveredBy(historyId, known)) {
+		markHandled();
+		return answer(this, 204);
+	}
+
+	// Noted before waiting: the run holding the lock reads it as it releases, so nothing is left behind
+	// if this push stops waiting.
+	noteWanted(mirror, historyId);
+	// The timer only when the lock is taken (it cannot be cancelled and would outlive the call).
+	const release = locks.tryAcquire(key) ?? (await locks.acquire(key, sleep(LOCK_WAIT_MS)));
+	if (!release) {
+		markHandled();
+		return answer(this, 204);
+	}
+	return await runLocked(this, { release, mirror, state, settings, markHandled, historyId });
+}
+
+interface LockedRun {
+	release: () => void;
+	mirror: PushMirror;
+	state: IDataObject;
+	settings: PushSettings;
+	markHandled: () => void;
+	historyId: string;
+}
+
+async function runLocked(ctx: IWebhookFunctions, run: LockedRun): Promise<IWebhookResponseData> {
+	const { mirror, state } = run;
+	let released = false;
+	const release = () => {
+		if (!released) run.release();
+		released = true;
+	};
+	try {
+		const cursor = newestCursor(state[CURSOR_KEY], mirror.cursor);
+		if (coveredBy(run.historyId, cursor)) {
+			run.markHandled();
+			return answer(ctx, 204);
+		}
+		const options = syncOptionsFrom((name, fallback) => ctx.getNodeParameter(name, fallback), MAX_PER_PUSH_PARAM);
+		const start = Date.now();
+		let result;
+		try {
+			result = await runGmailSync(ctx, cursor, { ...options, backfillDays: 0, deadline: start + RUN_SOFT_MS, hardDeadline: start + RUN_HARD_MS });
+		} catch (error) {
+			ctx.logger.warn(`Gmail push: Gmail failed; the cursor is kept and Pub/Sub will redeliver: ${redactSecrets(String((error as Error)?.message ?? error))}`);
+			return answer(ctx, 503, { error: 'Gmail could not be read; redeliver later' });
+		}
+		mirror.cursor = result.cursor;
+		state[CURSOR_KEY] = result.cursor as unknown as IDataObject;
+		run.markHandled();
+		// Read and released in one step: a push that noted a history id before this point is answered.
+		const next = continuationHistoryId(mirror, result.cursor, result.hasMore);
+		release();
+		for (const warning of result.stats.warnings ?? []) ctx.logger.warn(`Gmail push: ${warning}`);
+		if (result.stats.error) ctx.logger.warn(`Gmail push stopped early; the rest follows: ${result.stats.error}`);
+		if (next) await publishNotification(ctx, mirror, run.settings, { emailAddress: result.cursor.account, historyId: next }, 'continuation');
+		if (result.activities.length === 0) return answer(ctx, 204);
+		answer(ctx, 200, { activities: result.activities.length });
+		return { noWebhookResponse: true, workflowData: [result.activities.map((a) => ({ json: a as unknown as IDataObject }))] };
+	} finally {
+		release();
+	}
+}

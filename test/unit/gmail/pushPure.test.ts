@@ -1,0 +1,212 @@
+// Ring 1: the pure pieces of the Gmail Push Trigger (envelope, notification, history-id order, the
+// per-process mirror and the per-node lock).
+import { decodeGmailNotification, notificationText, parsePushEnvelope, sameMailbox } from '../../../nodes/shared/gmail/push/envelope';
+import { compareHistoryIds, coveredBy, maxHistoryId } from '../../../nodes/shared/gmail/push/historyOrder';
+import {
+	HANDLED_MESSAGES_LIMIT,
+	continuationHistoryId,
+	forgetPushMirrors,
+	newestCursor,
+	noteWanted,
+	pushMirror,
+	recordHandled,
+	wasHandled,
+} from '../../../nodes/shared/gmail/push/mirror';
+import { KeyedMutex } from '../../../nodes/shared/gmail/push/mutex';
+import { newCursor } from '../../../nodes/shared/gmail/sync/cursor';
+
+const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64');
+
+describe('push envelope', () => {
+	const body = { message: { data: b64({ emailAddress: 'rep@acme.test', historyId: 1234 }), messageId: '99', publishTime: '2026-12-02T02:00:00Z', attributes: { a: 'b', n: 3 } }, subscription: 'projects/p/subscriptions/s' };
+
+	test('reads a Pub/Sub push (object, string or Buffer)', () => {
+		for (const input of [body, JSON.stringify(body), Buffer.from(JSON.stringify(body))]) {
+			const r = parsePushEnvelope(input);
+			expect(r).toEqual({ ok: true, value: { messageId: '99', publishTime: '2026-12-02T02:00:00Z', subscription: 'projects/p/subscriptions/s', data: body.message.data, attributes: { a: 'b' } } });
+		}
+	});
+
+	test('takes the older snake_case spelling too', () => {
+		const r = parsePushEnvelope({ message: { data: 'e30=', message_id: '7', publish_time: 't' } });
+		expect(r.ok && r.value.messageId).toBe('7');
+		expect(r.ok && r.value.publishTime).toBe('t');
+	});
+
+	test.each([
+		['not json', '{', /not JSON/],
+		['an array', [], /not a JSON object/],
+		['no message', {}, /no "message"/],
+		['no message id', { message: { data: 'e30=' } }, /messageId is missing/],
+		['empty message id', { message: { data: 'e30=', messageId: ' ' } }, /messageId is missing/],
+		['no data', { message: { messageId: '1' } }, /message.data is missing/],
+	])('refuses %s, naming the field', (_what, input, error) => {
+		const r = parsePushEnvelope(input);
+		expect(r.ok).toBe(false);
+		expect(!r.ok && r.error).toMatch(error);
+	});
+});
+
+describe('Gmail notification', () => {
+	test('decodes a number or a string history id, base64 or base64url', () => {
+		expect(decodeGmailNotification(b64({ emailAddress: 'a@b.test', historyId: 42 }))).toEqual({ ok: true, value: { emailAddress: 'a@b.test', historyId: '42' } });
+		const big = Buffer.from(JSON.stringify({ emailAddress: 'a@b.test', historyId: '18446744073709551615' })).toString('base64url');
+		expect(decodeGmailNotification(big)).toEqual({ ok: true, value: { emailAddress: 'a@b.test', historyId: '18446744073709551615' } });
+	});
+
+	test.each([
+		['not base64', '***', /not base64/],
+		['not JSON', b64('hello'), /not base64 of JSON/],
+		['an array', b64([1]), /not a JSON object/],
+		['no address', b64({ historyId: 1 }), /no emailAddress/],
+		['no history id', b64({ emailAddress: 'a@b.test' }), /no valid historyId/],
+		['a negative history id', b64({ emailAddress: 'a@b.test', historyId: -3 }), /no valid historyId/],
+		['a fractional history id', b64({ emailAddress: 'a@b.test', historyId: 1.5 }), /no valid historyId/],
+		['an unsafe number', b64({ emailAddress: 'a@b.test', historyId: 2 ** 60 }), /no valid historyId/],
+		['a non-numeric string', b64({ emailAddress: 'a@b.test', historyId: '12a' }), /no valid historyId/],
+	])('refuses %s', (_what, data, error) => {
+		const r = decodeGmailNotification(data);
+		expect(!r.ok && r.error).toMatch(error);
+	});
+
+	test('the continuation text round-trips through the decoder', () => {
+		const text = notificationText({ emailAddress: 'a@b.test', historyId: '77' });
+		expect(decodeGmailNotification(Buffer.from(text).toString('base64'))).toEqual({ ok: true, value: { emailAddress: 'a@b.test', historyId: '77' } });
+	});
+
+	test('mailboxes compare without case', () => {
+		expect(sameMailbox('Rep@Acme.test ', 'rep@acme.test')).toBe(true);
+		expect(sameMailbox('rep@acme.test', 'other@acme.test')).toBe(false);
+	});
+});
+
+describe('history id order', () => {
+	test('compares as integers, also above 2^53', () => {
+		expect(compareHistoryIds('9', '10')).toBe(-1);
+		expect(compareHistoryIds('10', '9')).toBe(1);
+		expect(compareHistoryIds('9007199254740993', '9007199254740992')).toBe(1);
+		expect(compareHistoryIds('5', '5')).toBe(0);
+		expect(compareHistoryIds(undefined, '1')).toBe(-1);
+		expect(compareHistoryIds('1', 'x')).toBe(1);
+		expect(maxHistoryId('9', '10')).toBe('10');
+		expect(maxHistoryId(undefined, '3')).toBe('3');
+		expect(maxHistoryId('3', undefined)).toBe('3');
+	});
+
+	test('a notification at or below the cursor is covered, unless mail is pending', () => {
+		const cursor = newCursor('a@b.test', '100', 0);
+		expect(coveredBy('100', cursor)).toBe(true);
+		expect(coveredBy('99', cursor)).toBe(true);
+		expect(coveredBy('101', cursor)).toBe(false);
+		expect(coveredBy('99', { ...cursor, pending: ['m1'] })).toBe(false);
+		expect(coveredBy('1', undefined)).toBe(false);
+	});
+});
+
+describe('push mirror', () => {
+	beforeEach(() => forgetPushMirrors());
+
+	test('the newest cursor wins; another mailbox or a non-cursor does not', () => {
+		const stored = newCursor('rep@acme.test', '100', 0);
+		const ahead = newCursor('rep@acme.test', '120', 0);
+		expect(newestCursor(stored, ahead)).toBe(ahead);
+		expect(newestCursor(ahead, stored)).toBe(ahead);
+		expect(newestCursor(stored, undefined)).toBe(stored);
+		expect(newestCursor({ v: 2 }, ahead)).toBe(ahead);
+		expect(newestCursor(undefined, undefined)).toBeUndefined();
+		expect(newestCursor(stored, newCursor('other@acme.test', '999', 0))).toBe(stored);
+	});
+
+	test('handled ids: the mirror catches what a concurrent save dropped, both bounded', () => {
+		const m = pushMirror('wf:node');
+		expect(pushMirror('wf:node')).toBe(m);
+		expect(recordHandled(m, ['a'], 'b')).toEqual(['a', 'b']);
+		// A later call loaded static data without 'b' (the other save lost): it is written back.
+		expect(recordHandled(m, ['a'], 'c')).toEqual(['a', 'b', 'c']);
+		expect(wasHandled(m, [], 'b')).toBe(true);
+		expect(wasHandled(pushMirror('other'), ['x'], 'x')).toBe(true);
+		expect(wasHandled(pushMirror('other'), ['x'], 'b')).toBe(false);
+		let stored: string[] = [];
+		for (let i = 0; i < HANDLED_MESSAGES_LIMIT + 10; i++) stored = recordHandled(m, stored, `id${i}`);
+		expect(stored).toHaveLength(HANDLED_MESSAGES_LIMIT);
+		expect(m.handled).toHaveLength(HANDLED_MESSAGES_LIMIT);
+		expect(stored[stored.length - 1]).toBe(`id${HANDLED_MESSAGES_LIMIT + 9}`);
+	});
+
+	test('continuation: wanted above the cursor, or one above the cursor when more is waiting', () => {
+		const m = pushMirror('k');
+		const cursor = newCursor('a@b.test', '100', 0);
+		expect(continuationHistoryId(m, cursor, false)).toBeUndefined();
+		noteWanted(m, '150');
+		noteWanted(m, '120');
+		expect(m.wanted).toBe('150');
+		expect(continuationHistoryId(m, cursor, false)).toBe('150');
+		expect(m.wanted).toBeUndefined();
+		noteWanted(m, '90');
+		expect(continuationHistoryId(m, cursor, false)).toBeUndefined();
+		expect(continuationHistoryId(m, cursor, true)).toBe('101');
+		noteWanted(m, '300');
+		expect(continuationHistoryId(m, cursor, true)).toBe('300');
+		expect(continuationHistoryId(m, newCursor('a@b.test', '18446744073709551614', 0), true)).toBe('18446744073709551615');
+	});
+});
+
+describe('keyed mutex', () => {
+	test('one holder per key; waiters in order; other keys free', async () => {
+		const mutex = new KeyedMutex();
+		const order: string[] = [];
+		const first = mutex.tryAcquire('a');
+		expect(first).toBeDefined();
+		expect(mutex.tryAcquire('a')).toBeUndefined();
+		expect(mutex.tryAcquire('b')).toBeDefined();
+		const second = mutex.acquire('a').then((r) => {
+			order.push('second');
+			return r;
+		});
+		const third = mutex.acquire('a').then((r) => {
+			order.push('third');
+			return r;
+		});
+		await Promise.resolve();
+		expect(order).toEqual([]);
+		first!();
+		first!(); // a second release is ignored
+		const r2 = await second;
+		expect(order).toEqual(['second']);
+		expect(mutex.isHeld('a')).toBe(true);
+		r2!();
+		(await third)!();
+		expect(order).toEqual(['second', 'third']);
+		expect(mutex.isHeld('a')).toBe(false);
+	});
+
+	test('a waiter that gives up is skipped and never granted later', async () => {
+		const mutex = new KeyedMutex();
+		const holder = mutex.tryAcquire('k')!;
+		let giveUp!: () => void;
+		const gaveUp = mutex.acquire('k', new Promise<void>((r) => (giveUp = r)));
+		const next = mutex.acquire('k');
+		giveUp();
+		expect(await gaveUp).toBeUndefined();
+		holder();
+		const release = await next;
+		expect(release).toBeDefined();
+		release!();
+		expect(mutex.isHeld('k')).toBe(false);
+	});
+
+	test('giving up after the grant changes nothing', async () => {
+		const mutex = new KeyedMutex();
+		const holder = mutex.tryAcquire('k')!;
+		let giveUp!: () => void;
+		const waiting = mutex.acquire('k', new Promise<void>((r) => (giveUp = r)));
+		holder();
+		const release = await waiting;
+		giveUp();
+		await Promise.resolve();
+		expect(release).toBeDefined();
+		expect(mutex.isHeld('k')).toBe(true);
+		release!();
+		expect(mutex.isHeld('k')).toBe(false);
+	});
+});
