@@ -23,10 +23,12 @@ export interface PushHealth {
 
 const REPUBLISH = 'Unpublish and publish the workflow again to set push up anew (mail is not lost: the cursor stays).';
 
-function stoppedBy(ctx: IPollFunctions, state: PushState, what: string, error: unknown): Error {
+/** `byGmail`: Gmail's refusal of the watch (its 403 means Gmail may not publish, not that we lack a role). */
+function stoppedBy(ctx: IPollFunctions, state: PushState, what: string, error: unknown, byGmail = false): Error {
 	const node = ctx.getNode();
 	const words = wordsOfError(error);
-	switch (healthKind(error)) {
+	const kind = healthKind(error);
+	switch (byGmail && kind === 'permission' ? 'refused' : kind) {
 		case 'reconnect':
 			return pushStopped(node, RECONNECT_MESSAGE, `Gmail stops pushing when its watch is not renewed. Reconnect the credential; the next tick renews the watch (${what}).`);
 		case 'scope':
@@ -58,7 +60,7 @@ async function renewWatch(ctx: IPollFunctions, state: PushState, memo: WatchMemo
 			ctx.logger.warn(`Gmail push: renewing the watch failed for now (${wordsOfError(error)}); the next tick tries again`);
 			return undefined;
 		}
-		throw stoppedBy(ctx, state, `renew the Gmail watch on ${state.topic}`, error);
+		throw stoppedBy(ctx, state, `renew the Gmail watch on ${state.topic}`, error, true);
 	}
 }
 

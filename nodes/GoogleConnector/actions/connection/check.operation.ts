@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { SURFACES, grantedSurfaces, missingScopes, splitScopes, togglesFrom } from '../../../shared/auth/scopes';
 import {
 	GoogleApiError,
@@ -9,6 +9,9 @@ import {
 	serviceAccountAccessToken,
 } from '../../../shared/transport';
 import { gmailProfile } from '../../../shared/transport/gmail';
+import { pubsubListSubscriptions } from '../../../shared/transport/pubsub';
+import { gmailWatchReports } from '../../../shared/pubsub/health';
+import { checkProjectId } from '../../../shared/pubsub/names';
 import { tokenInfo as tokenInfoOf } from '../../../shared/transport/identity';
 import { forOperation } from '../operation';
 
@@ -19,6 +22,15 @@ export const description: INodeProperties[] = forOperation('connection', 'check'
 		name: 'checkNotice',
 		type: 'notice',
 		default: '',
+	},
+	{
+		displayName: 'Pub/Sub Project ID (Gmail Push)',
+		name: 'pubsubProject',
+		type: 'string',
+		default: '',
+		placeholder: 'my-crm-project',
+		description:
+			'With the Cloud Pub/Sub surface granted: also list the Gmail watches of the Gmail Push Triggers in this project (each push subscription, its endpoint and when its watch expires)',
 	},
 ]);
 
@@ -126,9 +138,35 @@ async function checkOAuth2(this: IExecuteFunctions, credentials: IDataObject): P
 	return result('active', credentials, info, { authentication: 'oAuth2', ...(email ? { email } : {}) });
 }
 
+/** The Gmail watches on the project's push subscriptions; a refusal is reported, not thrown (Check never fails on Google's say). */
+async function gmailWatches(this: IExecuteFunctions, project: string): Promise<IDataObject> {
+	try {
+		const subscriptions = await pubsubListSubscriptions(this, project);
+		return { gmailWatches: gmailWatchReports(subscriptions, Date.now()) as unknown as IDataObject[] };
+	} catch (error) {
+		return { gmailWatches: [], gmailWatchesError: (error as Error).message };
+	}
+}
+
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> {
+	const raw = String(this.getNodeParameter('pubsubProject', itemIndex, '') ?? '').trim();
+	// A typo fails before any call, with the field's name.
+	let project: string | undefined;
+	try {
+		project = raw ? checkProjectId(raw, 'Pub/Sub Project ID') : undefined;
+	} catch (error) {
+		throw new NodeOperationError(this.getNode(), (error as Error).message, { itemIndex });
+	}
 	const credentials = await connectionCredentials(this);
 	const json =
 		authMethod(this) === 'serviceAccount' ? await checkServiceAccount.call(this, credentials) : await checkOAuth2.call(this, credentials);
+	if (project) {
+		const granted = (json.surfaces as IDataObject | undefined)?.pubsub === true;
+		const why =
+			json.status !== 'active'
+				? 'The connection is not active, so the Gmail watches could not be listed'
+				: 'The connection lacks the Cloud Pub/Sub (Gmail push set-up) surface: switch it on in the credential and reconnect';
+		Object.assign(json, granted ? await gmailWatches.call(this, project) : { gmailWatches: [], gmailWatchesError: why });
+	}
 	return [{ json, pairedItem: { item: itemIndex } }];
 }
