@@ -1,13 +1,11 @@
 // Ring 2, Google Ads: the Google Connector's Ads resources run by n8n-core's WorkflowExecute against
 // the sandbox's Ads REST and Data Manager. Every test checks what the sandbox received and its state.
-import { LoadOptionsContext } from 'n8n-core';
-import { Workflow, type IDataObject, type INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 import { sha256Hex } from '../../nodes/shared/ads';
 import { ADS_HOST, DATAMANAGER_HOST, startSandbox, type Sandbox } from '../sandbox';
 import { adsSchemas, dataManagerSchemas, unknownFields } from '../sandbox/adsSchemas';
-import { buildAdditionalData, chain, CredentialTypeRegistry, harnessLogger, runWorkflow, startNode, TestCredentialsHelper, type CredentialsMap, type RunWorkflowResult } from '../helpers/workflow';
-import { TestNodeTypes } from '../helpers/node-types';
+import { chain, harnessLogger, loadOptionsContext, runWorkflow, startNode, type CredentialsMap, type RunWorkflowResult } from '../helpers/workflow';
 import { getAdsConversionActions, getAdsCustomers } from '../../nodes/shared/methods';
 import { DEVELOPER_TOKEN, credentialTypes, findSecrets, oauthCredentials, sandboxSecrets, serviceAccountCredentials } from '../helpers/google';
 
@@ -618,20 +616,8 @@ describe('sandbox self-check: mutate with partialFailure', () => {
 });
 
 describe('dropdowns', () => {
-	function loadContext(credentials: CredentialsMap, parameters: IDataObject, path: string) {
-		const node = {
-			id: 'n1',
-			name: 'Ads',
-			type: 'googleConnector',
-			typeVersion: 1,
-			position: [0, 0] as [number, number],
-			parameters: parameters as INodeParameters,
-			credentials: { googleConnectorOAuth2Api: { id: credentials.googleConnectorOAuth2Api.id, name: 'Google' } },
-		};
-		const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes([new GoogleConnector()]) });
-		const helper = new TestCredentialsHelper(new CredentialTypeRegistry(credentialTypes), credentials);
-		return new LoadOptionsContext(workflow, node, buildAdditionalData({ credentialsHelper: helper }), path);
-	}
+	const loadContext = (credentials: CredentialsMap, parameters: IDataObject, path: string) =>
+		loadOptionsContext({ nodeType: new GoogleConnector(), parameters: parameters as INodeParameters, path, credentials, credentialTypes });
 
 	it("lists accessible customers and the manager's clients", async () => {
 		const options = await getAdsCustomers.call(loadContext(creds, { resource: 'adsCampaign', operation: 'list' }, 'parameters.customerId'));
@@ -644,14 +630,18 @@ describe('dropdowns', () => {
 		expect(clients).toContain('FROM customer_client');
 	});
 
-	it("lists the chosen customer's enabled conversion actions, and nothing before a customer is chosen", async () => {
+	it("lists the chosen customer's enabled conversion actions; before a customer is chosen it says so, asking Google nothing", async () => {
 		const options = await getAdsConversionActions.call(loadContext(creds, { resource: 'adsConversion', operation: 'uploadClickConversions', customerId: '123-456-7890' }, 'parameters.conversionAction'));
 		expect(options).toEqual([
 			{ name: 'CRM deal won', value: '7001', description: 'UPLOAD_CLICKS · PURCHASE' },
 			{ name: 'Qualified lead', value: '7002', description: 'UPLOAD_CLICKS · QUALIFIED_LEAD' },
 		]);
 		sandbox.server.clearRequests();
-		expect(await getAdsConversionActions.call(loadContext(creds, { resource: 'adsConversion', operation: 'uploadClickConversions', customerId: '' }, 'parameters.conversionAction'))).toEqual([]);
+		await expect(getAdsConversionActions.call(loadContext(creds, { resource: 'adsConversion', operation: 'uploadClickConversions', customerId: '' }, 'parameters.conversionAction'))).rejects.toThrow(
+			'Choose a Customer first: the conversion actions are read from that Google Ads account',
+		);
+		const expression = getAdsConversionActions.call(loadContext(creds, { resource: 'adsConversion', operation: 'uploadClickConversions', customerId: '={{ $json.customer }}' }, 'parameters.conversionAction'));
+		await expect(expression).rejects.toMatchObject({ description: expect.stringContaining('Customer is an expression') });
 		expect(sandbox.server.seen(ADS_HOST)).toHaveLength(0);
 	});
 });

@@ -1,11 +1,15 @@
 // Ring 2: the demo account behind `npm start -- --sandbox` (test/sandbox/demo.ts) with the credential
 // that start imports (demoImport.ts): every surface answers, and the examples are wired to it.
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
+import { GmailSyncTrigger } from '../../nodes/GmailSyncTrigger/GmailSyncTrigger.node';
+import { YouTubeSyncTrigger } from '../../nodes/YouTubeSyncTrigger/YouTubeSyncTrigger.node';
+import { GoogleConnectorTrigger } from '../../nodes/GoogleConnectorTrigger/GoogleConnectorTrigger.node';
+import { typeNameOf } from '../helpers/node-types';
 import { startSandbox, type Sandbox } from '../sandbox';
 import { seedDemo, DEMO_DEVELOPER_TOKEN, type DemoAccount } from '../sandbox/demo';
 import { demoCredentials, demoWorkflows, DEMO_OAUTH_CREDENTIAL, DEMO_WEBHOOK_CREDENTIAL } from '../sandbox/demoImport';
-import { chain, harnessLogger, runWorkflow, startNode, type CredentialsMap } from '../helpers/workflow';
+import { chain, harnessLogger, loadOptionsContext, runWorkflow, startNode, type CredentialsMap } from '../helpers/workflow';
 import { credentialTypes } from '../helpers/google';
 import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebhookApi.credentials';
 
@@ -97,4 +101,27 @@ test('every example is imported wired: demo credential ids, the real "Clients" l
 	const renewNode = (renew.nodes as IDataObject[]).find((n) => n.name === 'Renew Push Subscriptions')!;
 	expect(renewNode.parameters).toMatchObject({ authentication: 'webhookSecrets', pushChannelIds: demo.channelId });
 	expect(renewNode.credentials).toEqual({ googleConnectorWebhookApi: DEMO_WEBHOOK_CREDENTIAL });
+});
+
+test("every dropdown value an example holds is one its dropdown offers from the demo account (the editor flags any other as not supported)", async () => {
+	const nodeTypes: INodeType[] = [new GoogleConnector(), new GmailSyncTrigger(), new YouTubeSyncTrigger(), new GoogleConnectorTrigger()];
+	const checked: string[] = [];
+	const unsupported: string[] = [];
+	for (const w of demoWorkflows(demo, { crmUrl: 'http://127.0.0.1:4999', baseUrl: 'http://localhost:5678/' })) {
+		for (const node of w.nodes as Array<{ name: string; type: string; parameters: INodeParameters }>) {
+			const nodeType = nodeTypes.find((t) => typeNameOf(t) === node.type);
+			if (!nodeType) continue;
+			for (const [name, value] of Object.entries(node.parameters)) {
+				const method = nodeType.description.properties.find((p) => p.name === name && p.typeOptions?.loadOptionsMethod)?.typeOptions?.loadOptionsMethod as string | undefined;
+				const fixed = (Array.isArray(value) ? value : [value]).filter((v) => !(typeof v === 'string' && v.startsWith('=')));
+				if (!method || !fixed.length) continue;
+				const ctx = loadOptionsContext({ nodeType, parameters: node.parameters, path: `parameters.${name}`, credentials, credentialTypes: [...credentialTypes, new GoogleConnectorWebhookApi()] });
+				const offered = (await nodeType.methods!.loadOptions![method].call(ctx)).map((o) => o.value);
+				checked.push(`${node.name}.${name}`);
+				for (const v of fixed) if (!offered.includes(v as string)) unsupported.push(`${w.name} › ${node.name}.${name} = ${JSON.stringify(v)} (offered: ${offered.join(', ')})`);
+			}
+		}
+	}
+	expect(checked).toEqual(expect.arrayContaining(['Upload click conversion.customerId', 'Upload click conversion.conversionAction', "Last week's campaign metrics.customerId", 'New mail in Clients.labelIds', 'Reply in the thread.from']));
+	expect(unsupported).toEqual([]);
 });

@@ -4,6 +4,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult, INodePr
 import { LANGUAGES_QUERY, geoSuggestBody, normalizeCustomerId } from '../ads';
 import { adsRequest, adsSearch, adsSettings } from '../transport/ads';
 import type { GoogleContext } from '../transport';
+import { chosenCustomerId } from './adsLoadOptions';
 
 export interface LocationSuggestion {
 	id: string;
@@ -52,14 +53,9 @@ export async function targetableLanguages(ctx: GoogleContext, customerId: string
 	});
 }
 
-/** Dropdown: the languages the chosen customer's campaigns can target (empty until a customer is chosen). */
+/** Dropdown: the languages the chosen customer's campaigns can target. */
 export async function getAdsLanguages(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-	let customerId: string;
-	try {
-		customerId = normalizeCustomerId(this.getCurrentNodeParameter('customerId') ?? this.getNodeParameter('customerId', ''));
-	} catch {
-		return [];
-	}
+	const customerId = chosenCustomerId(this, 'languages');
 	return (await targetableLanguages(this, customerId)).map((l) => ({ name: l.name, value: l.id, description: `${l.code} · languageConstants/${l.id}` }));
 }
 

@@ -1,5 +1,6 @@
-// Dropdowns loaded from the connected account. Each surface adds its own loader here.
-import type { IDataObject, ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
+// Dropdowns loaded from the connected account. Each surface adds its own loader here. A list that would
+// open empty throws instead: n8n shows a loader's error on the field, so the user reads why.
+import { NodeOperationError, type IDataObject, type ILoadOptionsFunctions, type INodePropertyOptions } from 'n8n-workflow';
 import { gmailLabels, gmailSendAs } from '../transport/gmail';
 import { getChannels } from '../transport/youtube';
 
@@ -30,6 +31,10 @@ export async function getGmailSendAs(this: ILoadOptionsFunctions): Promise<INode
 /** YouTube channels: the connected account's own channel(s) (channels?mine=true, 1 quota unit). */
 export async function getYouTubeChannels(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 	const channels = await getChannels(this, { by: 'mine' }, 'snippet', 50);
+	if (!channels.length)
+		throw new NodeOperationError(this.getNode(), 'The connected Google account has no YouTube channel', {
+			description: 'Create one at youtube.com (or connect the Google account that owns it), or give the channel by ID with an expression.',
+		});
 	return channels.map((c) => ({
 		name: c.snippet?.title ? `${c.snippet.title}${c.snippet.customUrl ? ` (${c.snippet.customUrl})` : ''}` : c.id,
 		value: c.id,

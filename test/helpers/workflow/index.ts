@@ -23,3 +23,4 @@ export { BASE_URL, buildAdditionalData, harnessLogger, type AdditionalDataOption
 export * from './run';
 export * from './poller';
 export * from './webhook';
+export * from './loadOptions';
