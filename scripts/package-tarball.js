@@ -2,8 +2,9 @@
 // `npm run release:pack`: the one way this package is built and packed. `npm start`, the ring-3
 // harness (test/host/n8nHost.ts), CI and the release workflow all come through ensurePackage().
 // Why not `npm pack`: .npmrc sets ignore-scripts=true (installs need it), which also skips prepack,
-// so a plain pack of a clean clone holds no dist/. package.json is therefore "private" (a plain
-// `npm publish` refuses), and the staged copy packed here drops that flag.
+// so a plain pack of a clean clone would hold no dist/. A plain `npm pack` therefore fails (.npmrc's
+// pack-destination is a folder that does not exist; this script passes its own), package.json is
+// "private" (a plain `npm publish` refuses), and the staged copy packed here drops that flag.
 // It builds in a staging copy once per content hash, checks the tarball holds every file the
 // package.json `n8n` section names, and installs it the way Settings → Community Nodes does, into
 // `<N8N_USER_FOLDER>/.n8n/nodes/node_modules/<name>`.

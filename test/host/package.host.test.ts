@@ -2,9 +2,10 @@
 // npm start, this harness, CI and the release workflow use) packs a tarball holding every file the
 // package.json `n8n` section names; a real n8n 2.41.0 with that tarball installed as a community
 // package loads every node and credential from it. A plain `npm pack` of a clean clone cannot build
-// (.npmrc ignore-scripts=true skips prepack): it holds no dist/, and a plain `npm publish` refuses.
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+// (.npmrc ignore-scripts=true skips prepack): it would hold no dist/, so it fails, and a plain
+// `npm publish` refuses.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { N8nHost, HOST_SETUP_TIMEOUT } from './n8nHost';
@@ -51,12 +52,17 @@ test('a real n8n loads every node and credential from that tarball', async () =>
 	expect(n8n.logText()).not.toMatch(/Error loading package|Could not load node|Failed to load/i);
 }, HOST_SETUP_TIMEOUT);
 
-test('a plain `npm pack` of a clean clone holds no dist/, and a plain `npm publish` refuses it', () => {
+test('a plain `npm pack` of a clean clone fails instead of shipping no dist/, and a plain `npm publish` refuses it', () => {
 	const clone = mkdtempSync(join(tmpdir(), 'clean-clone-'));
 	try {
 		execFileSync('git', ['clone', '--quiet', '--depth=1', `file://${packLib.ROOT}`, clone]);
 		const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: clone, encoding: 'utf8' }))[0] as { files: Array<{ path: string }> };
 		expect(packed.files.map((f) => f.path).sort()).toEqual(['README.md', 'package.json']);
+		// What would be packed is empty of nodes, so the real pack fails (and leaves no tarball anywhere).
+		const plain = spawnSync('npm', ['pack'], { cwd: clone, encoding: 'utf8' });
+		expect(plain.status).not.toBe(0);
+		expect(plain.stderr).toMatch(/ENOENT.*npm-pack-ships-no-nodes-use-npm-run-release-pack\/n8n-nodes-google-connector-[^/]*\.tgz/);
+		expect(readdirSync(clone).filter((f) => f.endsWith('.tgz') || f.startsWith('npm-pack-'))).toEqual([]);
 		expect(JSON.parse(readFileSync(join(clone, 'package.json'), 'utf8')).private).toBe(true);
 		// npm's own publish library, as `npm publish` calls it: refused before any request is made.
 		const npmRoot = execFileSync('npm', ['root', '-g'], { encoding: 'utf8' }).trim();
