@@ -10,7 +10,7 @@
 //   gmail.trash(id), gmail.markSpam(id), gmail.poison(id, 500) (messages.get of it always fails)
 //   gmail.drafts.create({...}), gmail.drafts.send(id, { recordsAs: 'newMessage' | 'labelChange' })
 //   Batch parts get the same injected faults (server.faults) and quota 429s as single calls.
-//   gmail.historyRetentionMs = 60_000 (records older than that are dropped; older start ids → 404)
+//   gmail.historyRetentionMs = 60_000 (ids issued longer ago than that expire, with their records: → 404)
 //   gmail.quota.unitsPerSecond = 250 (per-user ceiling; quota.byMethod / quota.total() count units)
 //   gmail.historyListeners: called after each history record (users.watch notifications: gmailWatch.ts)
 import { randomBytes } from 'node:crypto';
@@ -118,8 +118,10 @@ export interface Mailbox {
 	/** RFC 822 Message-ID → Gmail message id. */
 	byRfcId: Map<string, string>;
 	history: HistoryRecord[];
-	/** Records with ids up to this one were dropped; an older startHistoryId gives 404. */
+	/** Start ids below this one expired (their records were dropped): they give 404. */
 	expiredThroughId: number;
+	/** When the current history id was issued (its record, or the move to a fresh id after an expiry). */
+	historyIdAt: number;
 	/** Messages sorted newest first (rebuilt lazily after inserts). */
 	sorted?: SandboxMessage[];
 	nextId: number;
@@ -334,6 +336,7 @@ export class GmailState {
 				byRfcId: new Map(),
 				history: [],
 				expiredThroughId: 0,
+				historyIdAt: Date.now(),
 				nextId: 0x18c2a4b000000,
 			};
 			this.mailboxes.set(email, box);
@@ -361,6 +364,7 @@ export class GmailState {
 
 	private record(box: Mailbox, kind: HistoryKind, msg: SandboxMessage, changed?: string[], at = Date.now()): HistoryRecord {
 		box.historyId += 1;
+		box.historyIdAt = at;
 		const rec: HistoryRecord = { id: box.historyId, at, kind, messageId: msg.id, threadId: msg.threadId, labelIds: msg.labelIds, changed };
 		box.history.push(rec);
 		msg.historyId = rec.id;
@@ -549,14 +553,23 @@ export class GmailState {
 		this.record(box, 'messageDeleted', msg);
 	}
 
-	/** Drops history records (all, or those older than `olderThanMs`): older start ids then give 404. */
+	/**
+	 * Expires history ids as Google does (ids live about a week, sometimes only hours): every id issued
+	 * before the cutoff (all of them, or those older than `olderThanMs`) then gives 404 as a start id,
+	 * whether or not records came after it, so a quiet mailbox's cursor expires too. The records up to the
+	 * cutoff are dropped. When the current id itself expired, the mailbox moves to a fresh id (Gmail's ids
+	 * are not contiguous), which the profile then returns.
+	 */
 	expireHistory(opts: { account?: string; olderThanMs?: number } = {}): void {
 		const box = this.mailbox(opts.account);
 		const cutoff = opts.olderThanMs === undefined ? Infinity : Date.now() - opts.olderThanMs;
 		let drop = 0;
 		while (drop < box.history.length && box.history[drop].at <= cutoff) drop++;
-		if (drop === box.history.length) box.expiredThroughId = box.historyId;
-		else if (drop > 0) box.expiredThroughId = box.history[drop - 1].id;
+		if (drop === box.history.length && box.historyIdAt <= cutoff) {
+			box.expiredThroughId = box.historyId + 1;
+			box.historyId += 1 + Math.floor(Math.random() * 3);
+			box.historyIdAt = Date.now();
+		} else if (drop > 0) box.expiredThroughId = box.history[drop - 1].id + 1;
 		box.history.splice(0, drop);
 	}
 

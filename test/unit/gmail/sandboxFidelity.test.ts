@@ -1,7 +1,7 @@
 // The sandbox behaves as Google's spec allows where the Gmail sync is exposed: batch parts meet the same
 // injected faults and rate refusals as single calls, drafts are in the mailbox and in messages.list,
 // a sent draft shows in history either way Gmail may record it, trash and spam are labels, a poison
-// message fails every fetch.
+// message fails every fetch, history ids expire by age (a quiet mailbox's cursor too) with Google's 404.
 import { request } from 'node:https';
 import { startSandbox, type Sandbox } from '../../sandbox';
 import { buildBatchBody, parseBatchResponse } from '../../../nodes/shared/transport/gmailBatch';
@@ -156,5 +156,44 @@ describe('sandbox fidelity for the Gmail sync', () => {
 		const parts = await batchGet(token, [ok.id, bad.id]);
 		expect(parts.get('0')?.status).toBe(200);
 		expect(parts.get('1')?.status).toBe(500);
+	});
+
+	test("history ids expire by age, as Google's do: a quiet mailbox's cursor gets 404 notFound, the profile then gives a fresh id", async () => {
+		const email = 'quiet-expiry@acme-crm.test';
+		const token = user(email);
+		const g = sandbox.gmail;
+		g.insertMessage({ account: email, subject: 'last mail for a week' });
+		const cursor = (await call('GET', '/gmail/v1/users/me/profile', token)).json().historyId as string;
+		expect((await call('GET', `/gmail/v1/users/me/history?startHistoryId=${cursor}`, token)).status).toBe(200);
+		// A week without mail: nothing follows the cursor, and still Google no longer knows the id.
+		g.expireHistory({ account: email });
+		const gone = await call('GET', `/gmail/v1/users/me/history?startHistoryId=${cursor}`, token);
+		expect(gone.status).toBe(404);
+		expect(gone.json()).toEqual({
+			error: { code: 404, message: 'Requested entity was not found.', errors: [{ message: 'Requested entity was not found.', domain: 'global', reason: 'notFound' }], status: 'NOT_FOUND' },
+		});
+		const fresh = (await call('GET', '/gmail/v1/users/me/profile', token)).json().historyId as string;
+		expect(Number(fresh)).toBeGreaterThan(Number(cursor));
+		expect((await call('GET', `/gmail/v1/users/me/history?startHistoryId=${fresh}`, token)).status).toBe(200);
+	});
+
+	test('history kept only for hours (historyRetentionMs): an id older than that expires with its records, a younger one lists what followed it', async () => {
+		const email = 'short-history@acme-crm.test';
+		const token = user(email);
+		const g = sandbox.gmail;
+		const early = g.insertMessage({ account: email, subject: 'early' });
+		const mid = g.insertMessage({ account: email, subject: 'mid' });
+		const later = g.insertMessage({ account: email, subject: 'later' });
+		// The first record was written three hours ago; this mailbox's history lives one hour.
+		g.mailbox(email).history.find((r) => r.messageId === early.id)!.at = Date.now() - 3 * 3_600_000;
+		g.historyRetentionMs = 3_600_000;
+		try {
+			expect((await call('GET', `/gmail/v1/users/me/history?startHistoryId=${early.historyId}`, token)).status).toBe(404);
+			const alive = await call('GET', `/gmail/v1/users/me/history?startHistoryId=${mid.historyId}`, token);
+			expect(alive.status).toBe(200);
+			expect(alive.json().history.map((h: { messages: { id: string }[] }) => h.messages[0].id)).toEqual([later.id]);
+		} finally {
+			g.historyRetentionMs = 0;
+		}
 	});
 });
