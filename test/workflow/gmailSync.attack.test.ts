@@ -27,12 +27,12 @@ afterEach(() => {
 
 const credentialFor = (email: string, opts: { unitsPerSecond?: number; maxRetries?: number } = {}): CredentialsMap => gmailReadCredential(sandbox, email, opts);
 
-function poller(email: string, parameters: IDataObject, opts: { durableCursors?: boolean; pollBudgetMs?: number; unitsPerSecond?: number; maxRetries?: number } = {}) {
+function poller(email: string, parameters: IDataObject, opts: { durableCursors?: boolean; pollBudgetMs?: number; unitsPerSecond?: number; maxRetries?: number; staticData?: IDataObject } = {}) {
 	return new Poller(new GmailSyncTrigger(), {
 		parameters: parameters as never,
 		credentials: credentialFor(email, opts),
 		credentialTypes: [new GoogleConnectorOAuth2Api()],
-		staticData: {},
+		staticData: opts.staticData ?? {},
 		durableCursors: opts.durableCursors,
 		pollBudgetMs: opts.pollBudgetMs,
 	});
@@ -109,6 +109,133 @@ describe('Gmail Sync under attack (ring 2)', () => {
 		expect(ids(r.items)).toEqual([old.id]);
 		expect(r.items![0][0].json.labels).toEqual(['INBOX', 'Clients']);
 		expect(ok(await p.poll()).items).toBeNull();
+	});
+
+	describe('item 2: with history expired, mail newly in a watched label is told from mail already there (label record)', () => {
+		/** History answers the sandbox gave this mailbox's cursor with 404 notFound (history expired). */
+		const expiredAnswers = () => sandbox.server.requests.filter((r) => r.path.endsWith('/users/me/history') && r.status === 404).length;
+		const record = (p: Poller) => (p.persisted.gmailSync as IDataObject).labelRecord as { labels: string[]; after: number; ids: string[] } | undefined;
+
+		for (const durableCursors of [true, false]) {
+			test(`a watched label added to an old message emits it exactly once; old mail already in the label never (durable cursors: ${durableCursors}, restart between polls)`, async () => {
+				const email = `expired-relabel-${durableCursors}@acme-crm.test`;
+				const g = sandbox.gmail;
+				const clients = g.label('Clients', email).id;
+				const day = 86_400_000;
+				const alreadyIn = g.insertMessage({ account: email, from: 'ann@client.test', subject: 'in Clients for months', labelIds: ['INBOX', clients], internalDate: Date.now() - 90 * day });
+				const oldOut = g.insertMessage({ account: email, from: 'bob@client.test', subject: 'from last month, filed later', labelIds: ['INBOX'], internalDate: Date.now() - 30 * day });
+				const p = poller(email, { labelIds: [clients] }, { durableCursors });
+				// Legacy cursors: n8n saves the activation poll's static data (a later empty poll's is not saved).
+				expect(ok(await p.poll({ activation: !durableCursors })).items).toBeNull();
+				const atBaseline = record(p);
+				const fresh = g.insertMessage({ account: email, from: 'carol@client.test', subject: 'new', labelIds: ['INBOX', clients] });
+				expect(ids(ok(await p.poll()).items)).toEqual([fresh.id]);
+				p.restart();
+
+				// Filed into Clients, and later Google drops the history that recorded it.
+				g.modifyLabels(oldOut.id, [clients], [], email);
+				const late = g.insertMessage({ account: email, from: 'dan@client.test', subject: 'while history was gone', labelIds: ['INBOX', clients] });
+				g.expireHistory({ account: email });
+				const before404 = expiredAnswers();
+				const emitted = await drain(p, 3);
+				expect(expiredAnswers()).toBe(before404 + 1);
+				expect(emitted).toEqual([oldOut.id, late.id]);
+				p.restart();
+
+				// A quiet week: the cursor expires with nothing after it; nothing comes out again.
+				g.expireHistory({ account: email });
+				expect(await drain(p, 2)).toEqual([]);
+				expect(expiredAnswers()).toBe(before404 + 2);
+				// The record: the label's one message at the baseline, then each message handled.
+				expect(atBaseline).toEqual({ labels: [clients], after: 0, ids: [alreadyIn.id] });
+				expect(record(p)?.ids.sort()).toEqual([alreadyIn.id, fresh.id, oldOut.id, late.id].sort());
+			});
+		}
+
+		test('with history alive and expired: the label taken off and put back does not emit the message again; mail never in it does, once', async () => {
+			const email = 'relabel-twice@acme-crm.test';
+			const g = sandbox.gmail;
+			const clients = g.label('Clients', email).id;
+			const member = g.insertMessage({ account: email, from: 'ann@client.test', subject: 'in Clients before the baseline', labelIds: ['INBOX', clients], internalDate: Date.now() - 10 * 86_400_000 });
+			const p = poller(email, { labelIds: [clients] }, { durableCursors: true });
+			expect(ok(await p.poll()).items).toBeNull();
+			const emittedOnce = g.insertMessage({ account: email, from: 'bob@client.test', subject: 'emitted once', labelIds: ['INBOX', clients] });
+			expect(ids(ok(await p.poll()).items)).toEqual([emittedOnce.id]);
+			const outside = g.insertMessage({ account: email, from: 'carol@client.test', subject: 'not filed yet', labelIds: ['INBOX'], internalDate: Date.now() - 5 * 86_400_000 });
+			expect(ok(await p.poll()).items).toBeNull();
+
+			// History alive: off, then on again (two polls apart and within one poll).
+			for (const m of [member, emittedOnce]) g.modifyLabels(m.id, [], [clients], email);
+			expect(ok(await p.poll()).items).toBeNull();
+			for (const m of [member, emittedOnce]) g.modifyLabels(m.id, [clients], [], email);
+			g.modifyLabels(outside.id, [clients], [], email);
+			g.modifyLabels(outside.id, [], [clients], email);
+			g.modifyLabels(outside.id, [clients], [], email);
+			expect(ids(ok(await p.poll()).items)).toEqual([outside.id]);
+
+			// History expired over the same round trip: nothing again.
+			for (const m of [member, emittedOnce, outside]) g.modifyLabels(m.id, [], [clients], email);
+			for (const m of [member, emittedOnce, outside]) g.modifyLabels(m.id, [clients], [], email);
+			g.expireHistory({ account: email });
+			expect(await drain(p, 2)).toEqual([]);
+			expect(sandbox.server.requests.some((r) => r.path.endsWith('/users/me/history') && r.status === 404)).toBe(true);
+		});
+
+		test('a cursor saved before the label record existed loads, gains a record on its first complete poll, then covers an expiry', async () => {
+			const email = 'old-cursor@acme-crm.test';
+			const g = sandbox.gmail;
+			const clients = g.label('Clients', email).id;
+			const alreadyIn = g.insertMessage({ account: email, from: 'ann@client.test', subject: 'in Clients', labelIds: ['INBOX', clients], internalDate: Date.now() - 20 * 86_400_000 });
+			const handled = g.insertMessage({ account: email, from: 'bob@client.test', subject: 'emitted by the old version', labelIds: ['INBOX', clients], internalDate: Date.now() - 60_000 });
+			const oldOut = g.insertMessage({ account: email, from: 'carol@client.test', subject: 'filed later', labelIds: ['INBOX'], internalDate: Date.now() - 15 * 86_400_000 });
+			// Exactly the shape the trigger saved before this change (no labelRecord).
+			const saved = { v: 1, account: email, historyId: String(g.mailbox(email).historyId), watermark: handled.internalDate, recent: [handled.id] };
+			const p = poller(email, { labelIds: [clients] }, { durableCursors: true, staticData: { gmailSync: structuredClone(saved) } });
+			const fresh = g.insertMessage({ account: email, from: 'dan@client.test', subject: 'new', labelIds: ['INBOX', clients] });
+			expect(ids(ok(await p.poll()).items)).toEqual([fresh.id]);
+			expect(p.persisted.gmailSync).toMatchObject({ ...saved, historyId: String(g.mailbox(email).historyId), watermark: fresh.internalDate, recent: [handled.id, fresh.id] });
+			const gained = record(p);
+			g.modifyLabels(oldOut.id, [clients], [], email);
+			g.expireHistory({ account: email });
+			expect(await drain(p, 2)).toEqual([oldOut.id]);
+			expect(gained?.ids.sort()).toEqual([alreadyIn.id, handled.id, fresh.id].sort());
+		});
+
+		test('past its bound the record covers the newest 4,000 messages: newly labelled mail after the cut comes out once, before it is lost, old mail never', async () => {
+			const email = 'record-bound@acme-crm.test';
+			const g = sandbox.gmail;
+			sandbox.server.recordRequests = false;
+			const clients = g.label('Clients', email).id;
+			const minute = 60_000;
+			const start = Date.now() - 7 * 86_400_000;
+			const archive = g.bulkInsert(6000, { account: email, labelIds: [['INBOX', clients]], startDate: start, spacingMs: minute });
+			const cutAt = archive[6000 - 4001].internalDate;
+			const beforeCut = g.insertMessage({ account: email, from: 'ann@client.test', subject: 'older than the cut', labelIds: ['INBOX'], internalDate: cutAt - 30 * minute });
+			const afterCut = g.insertMessage({ account: email, from: 'bob@client.test', subject: 'newer than the cut', labelIds: ['INBOX'], internalDate: cutAt + 30 * minute + 1 });
+			const p = poller(email, { labelIds: [clients] }, { durableCursors: true });
+			g.quota.reset();
+			expect(ok(await p.poll()).items).toBeNull();
+			const baselineUnits = g.quota.total(email);
+			const r = structuredClone(record(p));
+
+			for (const m of [beforeCut, afterCut]) g.modifyLabels(m.id, [clients], [], email);
+			g.expireHistory({ account: email });
+			expect(await drain(p, 3)).toEqual([afterCut.id]);
+			// The baseline's record: the newest 4,000 of the label, from one second after the cut message.
+			expect(r?.ids).toHaveLength(4000);
+			expect(r?.after).toBe(Math.floor(cutAt / 1000) + 1);
+			expect(new Set(r?.ids)).toEqual(new Set(archive.slice(2000).map((m) => m.id)));
+
+			// 1,200 new messages: the record passes 5,000 and is cut back, never emitting old mail.
+			const burst = g.bulkInsert(1200, { account: email, labelIds: [['INBOX', clients]] });
+			expect(await drain(p, 5, (e) => e.length >= 1200)).toEqual(burst.map((m) => m.id));
+			const cut = record(p)!;
+			expect(cut.ids.length).toBeLessThanOrEqual(4000);
+			expect(cut.after).toBeGreaterThan(r!.after);
+			g.expireHistory({ account: email });
+			expect(await drain(p, 3)).toEqual([]);
+			process.stdout.write(`label record: baseline of a 6,000-message label cost ${baselineUnits} units; after 1,200 more: ${cut.ids.length} ids\n`);
+		}, 240_000);
 	});
 
 	describe('item 3: drafts are never activities; a sent draft is one (outbound), however history records it', () => {

@@ -1,6 +1,7 @@
 // Pure decisions of the Gmail sync (issue #10): which label changes bring mail into the sync, what a
-// fetched message's labels exclude, how a poll is timed, where a baseline waits, pacing to a deadline.
-import { candidatesFromHistory, entersSync, excludedLabel } from '../../../nodes/shared/gmail/sync/cursor';
+// fetched message's labels exclude, what the label record lets through after a history expiry, how a
+// poll is timed, where a baseline waits, pacing to a deadline.
+import { candidatesFromHistory, entersSync, excludedLabel, expiryRelistQuery, isGmailSyncCursor, union, usableLabelRecord } from '../../../nodes/shared/gmail/sync/cursor';
 import type { GmailHistoryRecord } from '../../../nodes/shared/gmail/types';
 import { ACTIVATION_POLL_BUDGET_MS, BASELINES_KEY, isActivationPoll, keepBaseline, pollDeadlines, savedBaseline } from '../../../nodes/shared/gmail/sync/pollPlan';
 import { QuotaPacer } from '../../../nodes/shared/transport/pacer';
@@ -41,6 +42,46 @@ describe('label changes that bring mail into the sync', () => {
 		expect(excludedLabel(['INBOX', 'TRASH'])).toBe('trash');
 		expect(excludedLabel(['INBOX', 'UNREAD'])).toBeUndefined();
 		expect(excludedLabel(undefined)).toBeUndefined();
+	});
+});
+
+describe('the label record (mail already in the synced labels)', () => {
+	test('a label change on mail the record knows is not a candidate; new mail and a sent draft always are', () => {
+		const records: GmailHistoryRecord[] = [
+			{ id: '20', messagesAdded: [{ message: { id: 'known', labelIds: ['INBOX', 'L1'] } }] },
+			{ id: '21', labelsAdded: [{ message: { id: 'back', labelIds: ['INBOX', 'L1'] }, labelIds: ['L1'] }] },
+			{ id: '22', labelsAdded: [{ message: { id: 'filed', labelIds: ['INBOX', 'L1'] }, labelIds: ['L1'] }] },
+			{ id: '23', labelsRemoved: [{ message: { id: 'rescued', labelIds: ['INBOX'] }, labelIds: ['SPAM'] }] },
+			{ id: '24', labelsRemoved: [{ message: { id: 'draft', labelIds: ['SENT'] }, labelIds: ['DRAFT'] }] },
+		];
+		const record = new Set(['known', 'back', 'rescued', 'draft']);
+		expect(candidatesFromHistory(records, ['L1'], new Set(), new Set(), record).map((c) => c.messageId)).toEqual(['known', 'filed']);
+		expect(candidatesFromHistory(records, [], new Set(), new Set(), record).map((c) => c.messageId)).toEqual(['known', 'draft']);
+		expect(candidatesFromHistory(records, [], new Set()).map((c) => c.messageId)).toEqual(['known', 'rescued', 'draft']);
+	});
+
+	test('a record is used only for the selection it was taken for; anything malformed is ignored', () => {
+		const record = { labels: ['L1', 'L2'], after: 0, ids: ['a'] };
+		expect(usableLabelRecord(record, ['L2', 'L1', 'L2'])).toBe(record);
+		expect(usableLabelRecord(record, ['L1'])).toBeUndefined();
+		expect(usableLabelRecord({ ...record, labels: [] }, [])).toEqual({ ...record, labels: [] });
+		expect(usableLabelRecord({ labels: ['L1'], after: '0', ids: [] }, ['L1'])).toBeUndefined();
+		expect(usableLabelRecord({ labels: ['L1'], after: 0 }, ['L1'])).toBeUndefined();
+		expect(usableLabelRecord(undefined, ['L1'])).toBeUndefined();
+	});
+
+	test('the re-list after an expiry starts at the record floor, never after the watermark; without a record at the watermark', () => {
+		const watermark = Date.UTC(2026, 11, 1, 12, 0, 0);
+		const seconds = watermark / 1000;
+		expect(expiryRelistQuery(watermark, undefined)).toBe(`after:${seconds - 1}`);
+		expect(expiryRelistQuery(watermark, { labels: [], after: 0, ids: [] })).toBe('');
+		expect(expiryRelistQuery(watermark, { labels: [], after: seconds - 86_400, ids: [] })).toBe(`after:${seconds - 86_400}`);
+		expect(expiryRelistQuery(watermark, { labels: [], after: seconds + 60, ids: [] })).toBe(`after:${seconds - 1}`);
+	});
+
+	test('a cursor saved before the record existed is still a cursor; union keeps order and drops repeats', () => {
+		expect(isGmailSyncCursor({ v: 1, account: 'a@b.test', historyId: '5', watermark: 1, recent: [] })).toBe(true);
+		expect(union(['a', 'b'], ['b', 'c', 'a', 'd'])).toEqual(['a', 'b', 'c', 'd']);
 	});
 });
 

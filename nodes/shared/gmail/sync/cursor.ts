@@ -18,7 +18,27 @@ export interface GmailSyncCursor {
 	pending?: string[];
 	/** Message ids Gmail failed to return, with the number of polls that failed on them. */
 	failures?: Record<string, number>;
+	/** Which messages were in the synced labels (see GmailLabelRecord). Absent in cursors saved before it. */
+	labelRecord?: GmailLabelRecord;
 }
+
+/**
+ * The messages that were in the synced labels at the last sync, so that the re-list after a history
+ * expiry tells mail newly in a watched label from mail that was already there. Bounded: it covers the
+ * labels' messages listed by `after:<after>` (0: all of them), at most LABEL_RECORD_LIMIT ids.
+ */
+export interface GmailLabelRecord {
+	/** The label selection it describes, sorted ([] = all mail); another selection starts a new record. */
+	labels: string[];
+	/** Epoch seconds of Gmail's `after:` query the record covers; 0: every message of the labels. */
+	after: number;
+	/** Every message the labels held after `after` at the last full reading, plus those handled since. */
+	ids: string[];
+}
+
+/** Ids a label record may hold; past it the record is cut back to the newest LABEL_RECORD_TARGET. */
+export const LABEL_RECORD_LIMIT = 5000;
+export const LABEL_RECORD_TARGET = 4000;
 
 export interface Candidate {
 	messageId: string;
@@ -75,18 +95,24 @@ export function entersSync(after: string[], added: string[], removed: string[], 
 /**
  * Candidates from history records, in record order: a message added with a synced label, or a label
  * change that brings a message into the sync (mail filed into "Clients" later, a draft sent as a label
- * change). Ids already handled or already named by an earlier record are skipped.
+ * change). Ids already handled or already named by an earlier record are skipped, and so is a label
+ * change on mail the label record knows was in the labels (a watched label taken off and put back).
  */
-export function candidatesFromHistory(records: GmailHistoryRecord[], selected: string[], handled: ReadonlySet<string>, seen: Set<string> = new Set()): Candidate[] {
+export function candidatesFromHistory(records: GmailHistoryRecord[], selected: string[], handled: ReadonlySet<string>, seen: Set<string> = new Set(), wasInLabels: ReadonlySet<string> = new Set()): Candidate[] {
 	const out: Candidate[] = [];
 	for (const record of records) {
 		const recordId = String(record.id ?? '');
 		const named: GmailMessage[] = [];
+		const relabelled = (m: GmailMessage) => !wasInLabels.has(m.id ?? '') && named.push(m);
 		for (const added of record.messagesAdded ?? []) if (added.message && inSyncLabels(added.message.labelIds, selected)) named.push(added.message);
 		for (const change of record.labelsAdded ?? [])
-			if (change.message && entersSync(change.message.labelIds ?? [], change.labelIds ?? [], [], selected)) named.push(change.message);
-		for (const change of record.labelsRemoved ?? [])
-			if (change.message && entersSync(change.message.labelIds ?? [], [], change.labelIds ?? [], selected)) named.push(change.message);
+			if (change.message && entersSync(change.message.labelIds ?? [], change.labelIds ?? [], [], selected)) relabelled(change.message);
+		for (const change of record.labelsRemoved ?? []) {
+			if (!change.message || !entersSync(change.message.labelIds ?? [], [], change.labelIds ?? [], selected)) continue;
+			// A sent draft was never in the sync, whatever the record says (all-mail listings hold drafts).
+			if ((change.labelIds ?? []).includes('DRAFT')) named.push(change.message);
+			else relabelled(change.message);
+		}
 		for (const m of named) {
 			const id = m.id ?? '';
 			if (!id || handled.has(id) || seen.has(id)) continue;
@@ -151,6 +177,40 @@ export function mergeListings(listings: string[][], handled: ReadonlySet<string>
 			seen.add(id);
 			out.push(id);
 		}
+	}
+	return out;
+}
+
+/** The cursor's label record when it describes this selection (else a new one is taken). */
+export function usableLabelRecord(record: unknown, selected: string[]): GmailLabelRecord | undefined {
+	if (!record || typeof record !== 'object') return undefined;
+	const r = record as Partial<GmailLabelRecord>;
+	if (!Array.isArray(r.ids) || typeof r.after !== 'number' || !Array.isArray(r.labels)) return undefined;
+	return r.labels.join(',') === selectionKey(selected).join(',') ? (r as GmailLabelRecord) : undefined;
+}
+
+export function selectionKey(selected: string[]): string[] {
+	return [...new Set(selected)].sort();
+}
+
+/**
+ * The query of the re-list after a history expiry: with a label record, from its floor (so mail that
+ * entered a label while history was gone is listed too), but never later than the watermark.
+ */
+export function expiryRelistQuery(watermarkMs: number, record: GmailLabelRecord | undefined): string {
+	if (!record) return relistQuery(watermarkMs);
+	if (record.after === 0) return '';
+	return `after:${Math.min(record.after, Math.max(0, Math.floor(watermarkMs / 1000) - 1))}`;
+}
+
+/** Ids in `a` or `b`, once each, `a`'s order first. */
+export function union(a: string[], b: Iterable<string>): string[] {
+	const set = new Set(a);
+	const out = [...a];
+	for (const id of b) {
+		if (set.has(id)) continue;
+		set.add(id);
+		out.push(id);
 	}
 	return out;
 }

@@ -12,6 +12,7 @@ import {
 	advanceHistoryId,
 	excludedLabel,
 	candidatesFromHistory,
+	expiryRelistQuery,
 	inSyncLabels,
 	isGmailSyncCursor,
 	mergeListings,
@@ -22,6 +23,7 @@ import {
 	type GmailSyncCursor,
 } from './cursor';
 import { asError, fetchInOrder, isFailure, isOutOfTime, listIds, settleFailures, type FetchOptions, type FetchOutcome } from './fetch';
+import { closeLabelRecord, openLabelRecord } from './labelRecord';
 
 /** What to sync; with the fetch options (bodies, deadline, concurrency, batch). */
 export interface GmailSyncOptions extends FetchOptions {
@@ -82,8 +84,12 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 	const fetched: GmailMessage[] = [];
 	let cursor: GmailSyncCursor;
 	let hasMore = false;
+	// The label record is read before the profile and history, so no label change falls between them.
+	const known = isGmailSyncCursor(previous) ? previous : undefined;
+	const labelRecord = await openLabelRecord(ctx, known, opts.labelIds, stats, opts.hardDeadline);
+	let caughtUp = false;
 
-	if (!isGmailSyncCursor(previous)) {
+	if (!known) {
 		stats.baseline = true;
 		const profile = await gmailProfile(ctx, { deadline: opts.hardDeadline });
 		const now = Date.now();
@@ -92,10 +98,12 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 			const listings = await listIds(ctx, opts.labelIds, relistQuery(since), stats, Infinity, opts.hardDeadline);
 			cursor = newCursor(profile.emailAddress, profile.historyId, since, mergeListings(listings, new Set()));
 		} else {
-			return { activities: [], cursor: newCursor(profile.emailAddress, profile.historyId, now), hasMore: false, stats };
+			cursor = newCursor(profile.emailAddress, profile.historyId, now);
+			await closeLabelRecord(ctx, cursor, labelRecord, [], true, stats, true, opts.hardDeadline);
+			return { activities: [], cursor, hasMore: false, stats };
 		}
 	} else {
-		cursor = { ...previous, recent: [...previous.recent], pending: previous.pending ? [...previous.pending] : undefined, failures: previous.failures ? { ...previous.failures } : undefined };
+		cursor = { ...known, recent: [...known.recent], pending: known.pending ? [...known.pending] : undefined, failures: known.failures ? { ...known.failures } : undefined };
 	}
 
 	let capacity = Math.max(0, opts.maxMessages);
@@ -162,6 +170,7 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 	// 2. History since the cursor, every page (until the capacity is used or time is up).
 	if (!cursor.pending?.length && capacity > 0 && timeLeft() && !stats.stoppedBy) {
 		const handled = new Set(cursor.recent);
+		const wasInLabels = new Set(labelRecord.kept?.ids ?? []);
 		const seen = new Set<string>();
 		const candidates: Candidate[] = [];
 		const recordIds: string[] = [];
@@ -190,7 +199,7 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 			stats.historyPages++;
 			const records = page.history ?? [];
 			for (const r of records) recordIds.push(String(r.id));
-			candidates.push(...candidatesFromHistory(records, opts.labelIds, handled, seen));
+			candidates.push(...candidatesFromHistory(records, opts.labelIds, handled, seen, wasInLabels));
 			lastHistoryId = page.historyId ?? undefined;
 			pageToken = page.nextPageToken ?? undefined;
 			if (!pageToken) {
@@ -202,13 +211,16 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 
 		if (expired) {
 			// Gmail no longer knows the cursor's history id: take a new baseline first, then re-list
-			// everything since the watermark; overlap is removed by the recent set.
+			// everything since the watermark, or since the label record's floor (mail newly in a label);
+			// handled mail and mail the record knows was in the labels are left out.
 			stats.recoveredFromExpiredHistory = true;
+			caughtUp = true;
 			const profile = await gmailProfile(ctx, { deadline: opts.hardDeadline });
-			const listings = await listIds(ctx, opts.labelIds, relistQuery(cursor.watermark), stats, Infinity, opts.hardDeadline);
+			const listings = await listIds(ctx, opts.labelIds, expiryRelistQuery(cursor.watermark, labelRecord.kept), stats, Infinity, opts.hardDeadline);
 			const keep = new Set(cursor.pending ?? []);
 			cursor.historyId = profile.historyId;
-			cursor.pending = [...(cursor.pending ?? []), ...mergeListings(listings, new Set(cursor.recent)).filter((id) => !keep.has(id))];
+			const already = new Set([...cursor.recent, ...(labelRecord.kept?.ids ?? [])]);
+			cursor.pending = [...(cursor.pending ?? []), ...mergeListings(listings, already).filter((id) => !keep.has(id))];
 			if (cursor.pending.length === 0) cursor.pending = undefined;
 			if (cursor.pending && capacity > 0 && timeLeft()) {
 				const drained = await drainPending();
@@ -234,6 +246,7 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 				fatal = fatal ?? outcome.error;
 			}
 			if (outcome.firstUnfinished < candidates.length || !listedAll) hasMore = true;
+			caughtUp = !hasMore && !outcome.stoppedBy;
 			if (candidates.length > batch.length && !stats.stoppedBy) stats.stoppedBy = 'limit';
 		}
 	} else if (cursor.pending?.length || (capacity === 0 && !stats.stoppedBy)) {
@@ -254,27 +267,10 @@ export async function runGmailSync(ctx: GoogleContext, previous: GmailSyncCursor
 	}
 	activities.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
 	stats.emitted = activities.length;
+	const inLabels = fetched.map((m) => m.id ?? '').filter(Boolean);
+	// A baseline's reading came before its history id, so it can always be kept.
+	await closeLabelRecord(ctx, cursor, labelRecord, inLabels, caughtUp || stats.baseline, stats, timeLeft(), opts.hardDeadline);
 	if (!cursor.pending) delete cursor.pending;
 	if (!cursor.failures) delete cursor.failures;
 	return { activities, cursor, hasMore, stats };
-}
-
-/** Recent mail for "Fetch test event": the newest messages in the synced labels; no cursor involved. */
-export async function sampleRecentMail(ctx: GoogleContext, opts: GmailSyncOptions, count = 5): Promise<CrmEmailActivity[]> {
-	const stats = newStats();
-	const profile = await gmailProfile(ctx);
-	const listings = await listIds(ctx, opts.labelIds, '', stats, Math.max(count * 4, 20));
-	const ids = mergeListings(listings, new Set()).reverse();
-	const labelNames = await gmailLabelNames(ctx);
-	const out: CrmEmailActivity[] = [];
-	for (let i = 0; i < ids.length && out.length < count; i += 10) {
-		const outcome = await fetchInOrder(ctx, ids.slice(i, i + 10), { ...opts, deadline: undefined });
-		if (outcome.error) throw outcome.error;
-		for (const m of outcome.results) {
-			if (!m || isFailure(m) || excludedLabel(m.labelIds) || out.length >= count) continue;
-			const a = toActivity(m, { account: profile.emailAddress, labelNames, contacts: opts.contacts, direction: opts.direction, includeBodies: opts.includeBodies });
-			if (a) out.push(a);
-		}
-	}
-	return out;
 }

@@ -3,3 +3,4 @@ export * from './cursor';
 export * from './engine';
 export * from './options';
 export * from './pollPlan';
+export * from './sample';
