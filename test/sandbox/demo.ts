@@ -132,6 +132,8 @@ function seedAds(sandbox: Sandbox, now: number): { campaignIds: string[]; conver
 /** Fills a fresh sandbox with the demo account; returns its ids and a one-line summary. */
 export function seedDemo(sandbox: Sandbox, now = Date.now()): DemoAccount {
 	const email = sandbox.oauth.defaultUser.email;
+	// The demo's n8n listens on plain HTTP on localhost; Google pushes only to HTTPS (the Gmail push example).
+	sandbox.pubsub.allowHttpEndpoints = true;
 	const gmail = seedGmail(sandbox, now);
 	const yt = seedYouTube(sandbox, now);
 	const ads = seedAds(sandbox, now);

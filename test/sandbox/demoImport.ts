@@ -15,10 +15,12 @@ export const DEMO_OAUTH_CREDENTIAL = { id: 'googleSandboxCred01', name: 'Google 
 export const DEMO_WEBHOOK_CREDENTIAL = { id: 'googleSandboxHook01', name: 'Google webhook secrets (sandbox)' };
 export const DEMO_TRIGGER_WORKFLOW_ID = 'demoGoogleTrigger1';
 export const DEMO_TRIGGER_WEBHOOK_ID = '5b0a6c1e-demo-4f00-8a00-google-trigger';
+/** The sandbox project whose default push service account (gmail-push@…) every caller may act as. */
+export const DEMO_PUBSUB_PROJECT = 'sandbox-project';
 export const DEMO_PUSH_KEY = 'demo-push-key-4b7f0c2e9a1d4e6f8b3c5a7d9e1f2a4c';
 
 const G = 'https://www.googleapis.com/auth/';
-export const ALL_SCOPES = ['openid', `${G}userinfo.email`, `${G}userinfo.profile`, `${G}gmail.send`, `${G}gmail.readonly`, `${G}adwords`, `${G}datamanager`, `${G}youtube.readonly`, `${G}youtube.force-ssl`];
+export const ALL_SCOPES = ['openid', `${G}userinfo.email`, `${G}userinfo.profile`, `${G}gmail.send`, `${G}gmail.readonly`, `${G}adwords`, `${G}datamanager`, `${G}youtube.readonly`, `${G}youtube.force-ssl`, `${G}pubsub`];
 
 type Json = Record<string, any>;
 
@@ -39,6 +41,7 @@ export function demoCredentials(sandbox: Sandbox, demo: DemoAccount): Json[] {
 				adsConversions: true,
 				youtubeRead: true,
 				youtubeManage: true,
+				pubsub: true,
 				developerToken: DEMO_DEVELOPER_TOKEN,
 				loginCustomerId: demo.managerId,
 				oauthTokenData: grant,
@@ -87,7 +90,9 @@ export function demoWorkflows(demo: DemoAccount, opts: { crmUrl: string; baseUrl
 			.replace(/REPLACE_WITH_CLIENTS_LABEL_ID/g, demo.clientsLabelId)
 			.replace(/https:\/\/crm\.example\.com/g, opts.crmUrl.replace(/\/$/, ''))
 			.replace(/https:\/\/n8n\.example\.com\/webhook\/REPLACE-WITH-THE-TRIGGER-WEBHOOK-ID/g, `${base}/webhook/${DEMO_TRIGGER_WEBHOOK_ID}`)
-			.replace(/UCx{22}/g, demo.channelId);
+			.replace(/UCx{22}/g, demo.channelId)
+			// The Gmail push example's project (and so its push service account) → the sandbox's.
+			.replace(/\bmy-crm-project\b/g, DEMO_PUBSUB_PROJECT);
 	const files = readdirSync(EXAMPLES_DIR).filter((f) => f.endsWith('.json')).sort();
 	const workflows: Json[] = files.map((file, i) => {
 		const example = JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as Json;

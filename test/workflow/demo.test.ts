@@ -84,7 +84,7 @@ test('Gmail: mail in the inbox and in "Clients"; an unanswered sent proposal for
 
 test('every example is imported wired: demo credential ids, the real "Clients" label, the channel, the CRM stand-in; no placeholder left', () => {
 	const workflows = demoWorkflows(demo, { crmUrl: 'http://127.0.0.1:4999', baseUrl: 'http://localhost:5678/' });
-	expect(workflows).toHaveLength(9);
+	expect(workflows).toHaveLength(10);
 	const text = JSON.stringify(workflows);
 	expect(text).not.toMatch(/REPLACE_WITH_CREDENTIAL_ID|REPLACE_WITH_CLIENTS_LABEL_ID|"REPLACE"|crm\.example\.com|n8n\.example\.com|UCx{22}/);
 	for (const w of workflows) {

@@ -15,6 +15,9 @@ import { oauthCredentials } from '../helpers/google';
 import { clients } from '../helpers/sandboxCall';
 import { Poller, activateWebhook, chain, deactivateWebhook, runWorkflow, startNode, type CredentialsMap } from '../helpers/workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
+import { GmailPushTrigger } from '../../nodes/GmailPushTrigger/GmailPushTrigger.node';
+import { seedDemo } from '../sandbox/demo';
+import { demoCredentials, demoWorkflows } from '../sandbox/demoImport';
 
 const clock = { offsetMs: 0 };
 const DAY = 86_400_000;
@@ -321,5 +324,33 @@ describe('Connection → Check lists the Gmail watches of a project', () => {
 		const bad = await check({ pubsubProject: 'Acme CRM' });
 		expect(bad.error?.message).toContain('Pub/Sub Project ID "Acme CRM" is not a Google Cloud project id');
 		expect(ourCalls()).toEqual([]);
+	});
+});
+
+describe('the example, wired as the sandbox demo imports it, with the real Gmail Push Trigger', () => {
+	test('publish creates the topic, subscription and watch in the demo project for the "Clients" label; unpublish removes them', async () => {
+		const demo = seedDemo(sandbox);
+		const workflow = demoWorkflows(demo, { crmUrl: 'http://127.0.0.1:4999', baseUrl: 'http://localhost:5678/' }).find((w) => String(w.name).includes('pushed'))!;
+		const node = (workflow.nodes as IDataObject[]).find((n) => n.type === 'n8n-nodes-google-connector.gmailPushTrigger')!;
+		const [cred] = demoCredentials(sandbox, demo);
+		const opts = {
+			parameters: node.parameters as never,
+			credentials: { googleConnectorOAuth2Api: { id: cred.id, name: cred.name, data: cred.data } },
+			credentialTypes: [new GoogleConnectorOAuth2Api()],
+			webhookId: node.webhookId as string,
+			staticData: {} as IDataObject,
+		};
+		const r = await activateWebhook(new GmailPushTrigger(), opts);
+		expect(r.created).toBe(true);
+		expect(r.webhookUrl).toBe(`http://localhost:5678/webhook/${node.webhookId}/gmail-push`);
+		const topic = 'projects/sandbox-project/topics/n8n-gmail-push';
+		expect(sandbox.pubsub.topics.has(topic)).toBe(true);
+		const [sub] = [...sandbox.pubsub.subscriptions.values()];
+		expect(sub).toMatchObject({ topic, pushConfig: { pushEndpoint: r.webhookUrl, oidcToken: { serviceAccountEmail: DEFAULT_PUSH_SERVICE_ACCOUNT } } });
+		expect(sandbox.pubsub.watch.watches.get(demo.email)).toMatchObject({ topicName: topic, labelIds: [demo.clientsLabelId] });
+		await deactivateWebhook(new GmailPushTrigger(), opts);
+		expect(sandbox.pubsub.topics.size).toBe(0);
+		expect(sandbox.pubsub.subscriptions.size).toBe(0);
+		expect(sandbox.pubsub.watch.watches.size).toBe(0);
 	});
 });
