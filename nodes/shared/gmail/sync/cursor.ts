@@ -149,13 +149,7 @@ export function advanceHistoryId(current: string, candidates: Candidate[], first
 
 /** Appends ids to the bounded recent set (oldest dropped first). */
 export function remember(recent: string[], ids: string[], limit = DEFAULT_RECENT_LIMIT): string[] {
-	const set = new Set(recent);
-	const next = [...recent];
-	for (const id of ids) {
-		if (set.has(id)) continue;
-		set.add(id);
-		next.push(id);
-	}
+	const next = union(recent, ids);
 	return next.length > limit ? next.slice(next.length - limit) : next;
 }
 
