@@ -3,12 +3,15 @@ import type {
 	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 	Icon,
 } from 'n8n-workflow';
 import { adsAndScopeProperties, connectionSettingsProperties, surfaceToggleProperties } from './commonProperties';
 import { redactSecrets } from '../nodes/shared/errors/redact';
 import { ServiceAccountTokenError, httpFormPoster, mintServiceAccountToken } from '../nodes/shared/transport/serviceAccount';
+
+const TOKENINFO_URL = 'https://oauth2.googleapis.com/tokeninfo';
 
 // Nodes mint their tokens through the transport (RS256 JWT signed with node:crypto, cached in memory
 // until shortly before expiry). The credential test mints one through preAuthentication and asks
@@ -95,12 +98,16 @@ export class GoogleConnectorServiceAccountApi implements ICredentialType {
 		throw new Error(problem);
 	}
 
+	// n8n resolves a test request's expressions before preAuthentication mints the token, so the
+	// token goes in here, which n8n applies after it: in tokeninfo's form body (not the URL), and as a
+	// Bearer header for any other request made with this credential.
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		const token = String(credentials.accessToken ?? '');
+		if (requestOptions.url === TOKENINFO_URL) return { ...requestOptions, body: new URLSearchParams({ access_token: token }).toString() };
+		return { ...requestOptions, headers: { ...requestOptions.headers, Authorization: `Bearer ${token}` } };
+	}
+
 	test: ICredentialTestRequest = {
-		request: {
-			method: 'POST',
-			url: 'https://oauth2.googleapis.com/tokeninfo',
-			headers: { 'content-type': 'application/x-www-form-urlencoded' },
-			body: '=access_token={{$credentials.accessToken}}',
-		},
+		request: { method: 'POST', url: TOKENINFO_URL, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
 	};
 }

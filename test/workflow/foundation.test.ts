@@ -1,6 +1,6 @@
 // Ring 2, Foundation: Connection → Check, Identity, the transport's retry / error / secrecy rules and
 // the service-account JWT, run by n8n-core's WorkflowExecute against the sandbox.
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, IHttpRequestOptions, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
 import { GoogleConnector } from '../../nodes/GoogleConnector/GoogleConnector.node';
 import { googleApiRequest, asNodeError } from '../../nodes/shared/transport';
 import { connectorCredentials, authenticationProperty } from '../../nodes/shared/descriptions';
@@ -376,6 +376,13 @@ describe('Service account', () => {
 		const good = serviceAccountCredentials(sandbox, { identity: true }, { impersonateUser: 'rep@acme-crm.test' });
 		const minted = await cred.preAuthentication.call(helpers as never, good.credentials.googleConnectorServiceAccountApi.data as never);
 		expect(sandbox.oauth.accessTokens.get(minted.accessToken)?.user.email).toBe('rep@acme-crm.test');
+		// n8n resolves the test request before minting and applies authenticate after: the token must arrive.
+		const testRequest = { ...cred.test.request, url: String(cred.test.request.url) } as IHttpRequestOptions;
+		const sent = await cred.authenticate({ ...good.credentials.googleConnectorServiceAccountApi.data, ...minted }, testRequest);
+		expect(sent).toMatchObject({ method: 'POST', url: 'https://oauth2.googleapis.com/tokeninfo', body: `access_token=${minted.accessToken}` });
+		const info = await fetch(sent.url, { method: 'POST', headers: sent.headers as Record<string, string>, body: String(sent.body) });
+		expect([info.status, ((await info.json()) as { email?: string }).email]).toEqual([200, 'rep@acme-crm.test']);
+		expect((await cred.authenticate(minted, { method: 'GET', url: 'https://gmail.googleapis.com/gmail/v1/users/me/profile' })).headers).toEqual({ Authorization: `Bearer ${minted.accessToken}` });
 		const denied = serviceAccountCredentials(sandbox, { gmailRead: true }, { impersonateUser: 'rep@acme-crm.test', delegatedScopes: [] });
 		await expect(cred.preAuthentication.call(helpers as never, denied.credentials.googleConnectorServiceAccountApi.data as never)).rejects.toThrow(
 			/domain-wide delegation is not granted.*unauthorized_client/,
