@@ -5,8 +5,9 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { GoogleConnectorOAuth2Api } from '../../credentials/GoogleConnectorOAuth2Api.credentials';
 import { GmailPushTrigger } from '../../nodes/GmailPushTrigger/GmailPushTrigger.node';
 import { newCursor } from '../../nodes/shared/gmail/sync/cursor';
-import type { Sandbox } from '../sandbox';
+import type { CallbackRequest, Sandbox } from '../sandbox';
 import { gmailReadCredential } from './gmailSync';
+import { callSandbox } from './sandboxCall';
 import { BASE_URL, Poller, webhookCall, type CredentialsMap, type WebhookCallResult } from './workflow';
 
 export const PUSH_SERVICE_ACCOUNT = 'gmail-push@sandbox-project.iam.gserviceaccount.com';
@@ -38,13 +39,13 @@ export function pushParameters(labelIds: string[], extra: INodeParameters = {}):
 }
 
 /** A credential for a fresh mailbox, with the Pub/Sub scope too (continuations and catch-up publish). */
-export function pushCredential(sandbox: Sandbox, email: string): CredentialsMap {
+export function pushCredential(sandbox: Sandbox, email: string): { credentials: CredentialsMap; accessToken: string } {
 	const credentials = gmailReadCredential(sandbox, email);
 	const grant = sandbox.oauth.issueGrant({ email, scopes: ['https://www.googleapis.com/auth/gmail.readonly', PUBSUB_SCOPE] });
 	const data = credentials.googleConnectorOAuth2Api.data as IDataObject;
 	data.pubsub = true;
 	data.oauthTokenData = { access_token: grant.access_token, refresh_token: grant.refresh_token, expires_in: 3599, scope: grant.scope, token_type: 'Bearer' };
-	return credentials;
+	return { credentials, accessToken: grant.access_token };
 }
 
 /** One Gmail Push Trigger of one mailbox: its persisted static data and every call made to it. */
@@ -52,6 +53,7 @@ export class PushedTrigger {
 	readonly persisted: IDataObject = {};
 	readonly calls: WebhookCallResult[] = [];
 	readonly credentials: CredentialsMap;
+	readonly accessToken: string;
 	private seq = 0;
 	private ticker?: Poller;
 
@@ -60,7 +62,7 @@ export class PushedTrigger {
 		readonly email: string,
 		readonly parameters: INodeParameters,
 	) {
-		this.credentials = pushCredential(sandbox, email);
+		({ credentials: this.credentials, accessToken: this.accessToken } = pushCredential(sandbox, email));
 	}
 
 	/** What set-up leaves when the watch starts: a cursor at the mailbox's history id now. */
@@ -72,6 +74,49 @@ export class PushedTrigger {
 	/** A Gmail notification for the mailbox's history id now (or the one given). */
 	notification(historyId?: number | string): IDataObject {
 		return { emailAddress: this.email, historyId: Number(historyId ?? this.sandbox.gmail.mailbox(this.email).historyId) };
+	}
+
+	/**
+	 * The Pub/Sub set-up as Google has it after activation, made through the sandbox's REST API with the
+	 * trigger's own token: topic, Gmail's publisher binding, a push subscription to the trigger's URL with
+	 * OIDC, the Gmail watch on the trigger's labels; the baseline cursor at the watch's history id. The
+	 * sandbox then pushes in-process to this trigger (ring 2: its transport calls the webhook).
+	 */
+	async connectSandboxPush(opts: { audience?: string; ackDeadlineSeconds?: number } = {}): Promise<void> {
+		const token = this.accessToken;
+		const host = 'pubsub.googleapis.com';
+		const must = async (what: string, r: Promise<{ status: number; body: any }>) => {
+			const res = await r;
+			if (res.status >= 300) throw new Error(`${what} → ${res.status} ${JSON.stringify(res.body)}`);
+			return res.body;
+		};
+		const s = this.sandbox;
+		s.pubsub.allowHttpEndpoints = true; // the harness URL is http://localhost; Google takes only https
+		s.pubsub.push.transport = (req) => this.deliver(req);
+		const topic = await callSandbox(s, token, 'PUT', host, `/v1/${PUSH_TOPIC}`, {});
+		if (topic.status >= 300 && topic.status !== 409) throw new Error(`topic → ${topic.status}`);
+		const policy = await must('getIamPolicy', callSandbox(s, token, 'GET', host, `/v1/${PUSH_TOPIC}:getIamPolicy`));
+		const bindings = [...(policy.bindings ?? []), { role: 'roles/pubsub.publisher', members: ['serviceAccount:gmail-api-push@system.gserviceaccount.com'] }];
+		await must('setIamPolicy', callSandbox(s, token, 'POST', host, `/v1/${PUSH_TOPIC}:setIamPolicy`, { policy: { ...policy, bindings } }));
+		const subscription = `projects/sandbox-project/subscriptions/push-${this.email.replace(/[^a-z0-9]/gi, '-')}`;
+		await must(
+			'subscription',
+			callSandbox(s, token, 'PUT', host, `/v1/${subscription}`, {
+				topic: PUSH_TOPIC,
+				pushConfig: { pushEndpoint: PUSH_URL, oidcToken: { serviceAccountEmail: PUSH_SERVICE_ACCOUNT, audience: opts.audience ?? PUSH_URL } },
+				ackDeadlineSeconds: opts.ackDeadlineSeconds ?? 60,
+			}),
+		);
+		const labelIds = (this.parameters.labelIds as string[]) ?? [];
+		const watch = await must('watch', callSandbox(s, token, 'POST', 'gmail.googleapis.com', '/gmail/v1/users/me/watch', { topicName: PUSH_TOPIC, labelIds, labelFilterBehavior: 'include' }));
+		this.persisted.gmailPush = newCursor(this.email, String(watch.historyId), Date.now()) as unknown as IDataObject;
+	}
+
+	/** One sandbox delivery: the webhook call Pub/Sub's POST becomes. */
+	async deliver(req: CallbackRequest): Promise<{ status: number; body: string }> {
+		const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? null;
+		const r = await this.push(JSON.parse(req.body ?? '{}'), { token });
+		return { status: r.responseStatus, body: r.response.body };
 	}
 
 	/** Pushes a body with a token (a valid one by default) to the trigger's webhook. */

@@ -1,0 +1,224 @@
+// Ring 2: the Gmail Push Trigger fed by the sandbox's own Gmail watch and Pub/Sub push delivery
+// (in-process transport: each POST Pub/Sub makes is one webhook call on the trigger's static data).
+// What the sandbox saw (notifications published/dropped, delivery attempts and their statuses,
+// publishes, Gmail calls and units) is asserted along with what the trigger emitted.
+import { forgetPushMirrors } from '../../nodes/shared/gmail/push/mirror';
+import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
+import { startSandbox, type Sandbox } from '../sandbox';
+import { PUSH_TOPIC, PushedTrigger, pushParameters } from '../helpers/gmailPush';
+
+let sandbox: Sandbox;
+
+beforeEach(async () => {
+	// A fresh sandbox and "process" per test: delivery settings, clock and backlog do not leak.
+	sandbox = await startSandbox({ seed: 1300 });
+	sandbox.server.useInThisProcess();
+	forgetPushMirrors();
+	forgetGoogleCerts(); // each sandbox signs with keys of its own
+});
+afterEach(async () => {
+	sandbox.pubsub.push.stop();
+	await sandbox.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(what: string, probe: () => boolean, ms = 10_000): Promise<void> {
+	const deadline = Date.now() + ms;
+	while (!probe()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await sleep(20);
+	}
+}
+
+/** Until Pub/Sub has nothing scheduled or in flight (continuations are published during deliveries). */
+async function settled(): Promise<void> {
+	for (let i = 0; i < 3; i++) {
+		await sandbox.pubsub.push.idle();
+		await sleep(10);
+	}
+}
+
+async function connected(email: string, extra: Record<string, unknown> = {}) {
+	const g = sandbox.gmail;
+	const clients = g.label('Clients', email);
+	const t = new PushedTrigger(sandbox, email, pushParameters([clients.id], extra as never));
+	await t.connectSandboxPush();
+	const mail = (subject: string, labelIds = ['INBOX', clients.id]) => g.insertMessage({ account: email, from: 'Ann <ann@client.test>', to: email, subject, labelIds }).id;
+	const notifications = () => sandbox.pubsub.watch.notifications.filter((n) => n.email === email);
+	return { t, g, clients, mail, notifications };
+}
+
+const origin = (o: string) => sandbox.pubsub.published.filter((m) => m.topic === PUSH_TOPIC && m.attributes.origin === o);
+
+test('more than one push holds: continuation messages bring the rest at once, each message once', async () => {
+	const { t, mail, notifications } = await connected('continue@acme-crm.test', { maxPerPush: 10 });
+	const sent = Array.from({ length: 35 }, (_, i) => mail(`#${i}`));
+	await settled();
+	// Gmail published one notification for the burst and dropped the rest (one a second per mailbox).
+	expect(notifications().filter((n) => n.outcome === 'published')).toHaveLength(1);
+	expect(notifications().filter((n) => n.outcome === 'dropped')).toHaveLength(34);
+	expect(t.emitted()).toEqual(sent);
+	// 10 per push: the trigger published three continuations to its topic, Pub/Sub pushed each back.
+	expect(origin('continuation')).toHaveLength(3);
+	expect(t.calls.map((c) => c.responseStatus)).toEqual([200, 200, 200, 200]);
+	expect(sandbox.pubsub.push.deliveries.every((d) => d.outcome === 'acked')).toBe(true);
+});
+
+test('500 messages in bursts through Gmail and Pub/Sub (drops, duplicates, jitter, restarts) → every message exactly once', async () => {
+	const { t, g, mail, notifications } = await connected('bursts-sandbox@acme-crm.test', { maxPerPush: 120 });
+	const push = sandbox.pubsub.push;
+	push.seed(99);
+	push.duplicateRate = 0.3;
+	push.jitterMs = 40;
+	g.quota.reset();
+	const sent: string[] = [];
+	for (let burst = 0; burst < 10; burst++) {
+		for (let i = 0; i < 50; i++) {
+			sent.push(mail(`burst ${burst} #${i}`));
+			mail(`elsewhere ${burst} #${i}`, ['INBOX']);
+			// Now and then a second passes (sandbox clock): Gmail may notify again.
+			if (i % 17 === 16) sandbox.pubsub.advanceClock(1_100);
+		}
+		sandbox.pubsub.advanceClock(1_100);
+		await sleep(20);
+		if (burst === 4) {
+			// n8n restarts between bursts: memory gone, the static data it saved is all that is left.
+			await settled();
+			forgetPushMirrors();
+		}
+	}
+	await settled();
+	// The tail of the last burst had its notifications dropped: the tick catches it up.
+	expect((await t.tick()).error).toBeUndefined();
+	await settled();
+
+	const emitted = t.emitted();
+	expect(emitted.length).toBe(sent.length);
+	expect(new Set(emitted).size).toBe(sent.length);
+	expect([...emitted].sort()).toEqual([...sent].sort());
+	expect(g.quota.byMethod.get('messages.get')).toBe(5 * sent.length);
+	// What the sandbox did to us: dropped notifications, duplicated deliveries, all acknowledged.
+	expect(notifications().filter((n) => n.outcome === 'dropped').length).toBeGreaterThan(400);
+	expect(push.deliveries.filter((d) => d.duplicate).length).toBeGreaterThan(3);
+	expect(push.deliveries.filter((d) => d.outcome !== 'acked')).toEqual([]);
+	expect((t.persisted.gmailPush as { historyId: string }).historyId).toBe(String(g.mailbox('bursts-sandbox@acme-crm.test').historyId));
+}, 180_000);
+
+test('out of order: the newest push first, the older ones answer 204 without a Gmail call', async () => {
+	const { t, mail } = await connected('reverse@acme-crm.test');
+	const push = sandbox.pubsub.push;
+	push.hold = true;
+	const sent: string[] = [];
+	for (let i = 0; i < 3; i++) {
+		sent.push(mail(`m${i}`));
+		sandbox.pubsub.advanceClock(1_100);
+	}
+	await sleep(30);
+	expect(push.heldCount()).toBe(3);
+	sandbox.server.clearRequests();
+	push.hold = false;
+	push.release('reverse');
+	await settled();
+	expect(t.emitted()).toEqual(sent);
+	expect(t.calls.map((c) => c.responseStatus)).toEqual([200, 204, 204]);
+	expect(sandbox.server.seen(/gmail\.googleapis\.com$/, '/history')).toHaveLength(1);
+});
+
+test('a dropped notification is caught by the next tick (worst case: one tick interval + one push); an idle tick publishes nothing', async () => {
+	const { t, g, mail, notifications } = await connected('dropped@acme-crm.test');
+	sandbox.pubsub.watch.dropNext = 1;
+	const lost = mail('the notification for this is lost');
+	await settled();
+	expect(notifications().map((n) => n.outcome)).toEqual(['lost']);
+	expect(t.emitted()).toEqual([]);
+	expect(sandbox.pubsub.push.deliveries).toHaveLength(0);
+
+	const units = g.quota.total('dropped@acme-crm.test');
+	const first = await t.tick();
+	expect(first.items).toBeNull();
+	await settled();
+	expect(origin('catch-up')).toHaveLength(1);
+	expect(JSON.parse(Buffer.from(origin('catch-up')[0].data, 'base64').toString())).toEqual({ emailAddress: 'dropped@acme-crm.test', historyId: String(g.mailbox('dropped@acme-crm.test').historyId) });
+	expect(t.emitted()).toEqual([lost]);
+	// The tick itself spent 1 unit (profile); the push it caused: history.list, labels, messages.get.
+	const afterCatchUp = g.quota.total('dropped@acme-crm.test');
+	expect(afterCatchUp - units).toBe(1 + 2 + 1 + 5);
+
+	// Nothing new: the next tick reads the profile (1 unit) and publishes nothing.
+	expect((await t.tick()).items).toBeNull();
+	await settled();
+	expect(origin('catch-up')).toHaveLength(1);
+	expect(g.quota.total('dropped@acme-crm.test') - afterCatchUp).toBe(1);
+	// The tick never wrote static data (n8n would save its stale copy over the cursor).
+	expect(t.emitted()).toEqual([lost]);
+});
+
+test.each([
+	['forged', 401],
+	['expired', 401],
+	['none', 401],
+] as const)('Pub/Sub pushing with a %s token: %i, no run; once tokens are good the redelivery emits once', async (mode, status) => {
+	const { t, mail } = await connected(`token-${mode}@acme-crm.test`);
+	const push = sandbox.pubsub.push;
+	push.backoffBaseMs = 50;
+	push.backoffMaxMs = 200;
+	push.tokenMode = mode;
+	const m = mail('waits for a good token');
+	await until('two refused attempts', () => push.deliveries.filter((d) => d.status === status).length >= 2);
+	expect(push.deliveries.every((d) => d.status === status && d.outcome === 'nacked')).toBe(true);
+	expect(t.calls.every((c) => c.workflowData === undefined)).toBe(true);
+	expect(t.emitted()).toEqual([]);
+	push.tokenMode = 'good';
+	await settled();
+	expect(t.emitted()).toEqual([m]);
+	expect(push.deliveries[push.deliveries.length - 1]).toMatchObject({ status: 200, outcome: 'acked' });
+});
+
+test('a subscription pushing with another audience: 403 every time, nothing emitted', async () => {
+	const email = 'audience-sandbox@acme-crm.test';
+	const g = sandbox.gmail;
+	const clients = g.label('Clients', email);
+	const t = new PushedTrigger(sandbox, email, pushParameters([clients.id]));
+	await t.connectSandboxPush({ audience: 'https://someone-else.example/push' });
+	sandbox.pubsub.push.backoffBaseMs = 50;
+	sandbox.pubsub.push.backoffMaxMs = 100;
+	g.insertMessage({ account: email, subject: 'x', labelIds: ['INBOX', clients.id] });
+	await until('three refused attempts', () => sandbox.pubsub.push.deliveries.length >= 3);
+	sandbox.pubsub.push.stop();
+	expect(sandbox.pubsub.push.deliveries.length).toBeGreaterThanOrEqual(2);
+	expect(sandbox.pubsub.push.deliveries.every((d) => d.status === 403)).toBe(true);
+	expect(t.emitted()).toEqual([]);
+});
+
+test('the endpoint down for a minute (Pub/Sub redelivers with backoff), then back: nothing lost, nothing twice', async () => {
+	const email = 'down@acme-crm.test';
+	const { t, mail, notifications } = await connected(email);
+	const push = sandbox.pubsub.push;
+	// Pub/Sub without a retry policy backs off 100 ms..60 s; capped at 10 s here so the test ends sooner.
+	push.backoffBaseMs = 100;
+	push.backoffMaxMs = 10_000;
+	const toTrigger = push.transport;
+	let down = true;
+	push.transport = async (req) => (down ? { status: 502, body: 'Bad Gateway' } : await toTrigger(req));
+	const sent: string[] = [];
+	const start = Date.now();
+	while (Date.now() - start < 60_000) {
+		sent.push(mail(`while down ${sent.length}`));
+		sandbox.pubsub.advanceClock(1_100); // a second apart: Gmail notifies for each
+		await sleep(4_000);
+	}
+	const during = push.deliveries.length;
+	expect(during).toBeGreaterThan(sent.length); // each message attempted again and again
+	expect(push.deliveries.every((d) => d.status === 502)).toBe(true);
+	expect(t.calls).toHaveLength(0);
+	down = false;
+	const back = Date.now();
+	await settled();
+	expect(t.emitted()).toEqual(sent);
+	expect(notifications().filter((n) => n.outcome === 'published')).toHaveLength(sent.length);
+	// Every notification finally acknowledged; the first one after the outage read all the mail.
+	for (const n of notifications()) expect(push.acked(n.messageId!)).toBe(true);
+	expect(t.calls.filter((c) => c.responseStatus === 200)).toHaveLength(1);
+	expect(Date.now() - back).toBeLessThan(15_000);
+}, 150_000);
