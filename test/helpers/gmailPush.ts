@@ -7,8 +7,7 @@ import { GmailPushTrigger } from '../../nodes/GmailPushTrigger/GmailPushTrigger.
 import { newCursor } from '../../nodes/shared/gmail/sync/cursor';
 import type { CallbackRequest, Sandbox } from '../sandbox';
 import { gmailReadCredential } from './gmailSync';
-import { callSandbox } from './sandboxCall';
-import { BASE_URL, Poller, webhookCall, type CredentialsMap, type WebhookCallResult } from './workflow';
+import { BASE_URL, Poller, activateWebhook, webhookCall, type CredentialsMap, type WebhookCallResult } from './workflow';
 
 export const PUSH_SERVICE_ACCOUNT = 'gmail-push@sandbox-project.iam.gserviceaccount.com';
 export const PUSH_TOPIC = 'projects/sandbox-project/topics/n8n-gmail-push';
@@ -32,6 +31,11 @@ export function pushEnvelope(messageId: string, data: unknown, subscription = 'p
 		message: { data: Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)).toString('base64'), messageId, message_id: messageId, publishTime: new Date().toISOString(), attributes: {} },
 		subscription,
 	};
+}
+
+/** Create mode: the trigger makes topic, binding and subscription itself (the sandbox's default project). */
+export function createModeParameters(labelIds: string[], extra: INodeParameters = {}): INodeParameters {
+	return pushParameters(labelIds, { setupMode: 'create', projectId: 'sandbox-project', topicName: 'n8n-gmail-push', ...extra });
 }
 
 export function pushParameters(labelIds: string[], extra: INodeParameters = {}): INodeParameters {
@@ -77,39 +81,21 @@ export class PushedTrigger {
 	}
 
 	/**
-	 * The Pub/Sub set-up as Google has it after activation, made through the sandbox's REST API with the
-	 * trigger's own token: topic, Gmail's publisher binding, a push subscription to the trigger's URL with
-	 * OIDC, the Gmail watch on the trigger's labels; the baseline cursor at the watch's history id. The
-	 * sandbox then pushes in-process to this trigger (ring 2: its transport calls the webhook).
+	 * Publishes the trigger as n8n does (webhookMethods.default checkExists → create: topic, Gmail's
+	 * publisher binding, push subscription with OIDC, users.watch, the baseline cursor) against the
+	 * sandbox's Pub/Sub, whose deliveries then reach this trigger in-process (ring 2's transport).
 	 */
-	async connectSandboxPush(opts: { audience?: string; ackDeadlineSeconds?: number } = {}): Promise<void> {
-		const token = this.accessToken;
-		const host = 'pubsub.googleapis.com';
-		const must = async (what: string, r: Promise<{ status: number; body: any }>) => {
-			const res = await r;
-			if (res.status >= 300) throw new Error(`${what} → ${res.status} ${JSON.stringify(res.body)}`);
-			return res.body;
-		};
-		const s = this.sandbox;
-		s.pubsub.allowHttpEndpoints = true; // the harness URL is http://localhost; Google takes only https
-		s.pubsub.push.transport = (req) => this.deliver(req);
-		const topic = await callSandbox(s, token, 'PUT', host, `/v1/${PUSH_TOPIC}`, {});
-		if (topic.status >= 300 && topic.status !== 409) throw new Error(`topic → ${topic.status}`);
-		const policy = await must('getIamPolicy', callSandbox(s, token, 'GET', host, `/v1/${PUSH_TOPIC}:getIamPolicy`));
-		const bindings = [...(policy.bindings ?? []), { role: 'roles/pubsub.publisher', members: ['serviceAccount:gmail-api-push@system.gserviceaccount.com'] }];
-		await must('setIamPolicy', callSandbox(s, token, 'POST', host, `/v1/${PUSH_TOPIC}:setIamPolicy`, { policy: { ...policy, bindings } }));
-		const subscription = `projects/sandbox-project/subscriptions/push-${this.email.replace(/[^a-z0-9]/gi, '-')}`;
-		await must(
-			'subscription',
-			callSandbox(s, token, 'PUT', host, `/v1/${subscription}`, {
-				topic: PUSH_TOPIC,
-				pushConfig: { pushEndpoint: PUSH_URL, oidcToken: { serviceAccountEmail: PUSH_SERVICE_ACCOUNT, audience: opts.audience ?? PUSH_URL } },
-				ackDeadlineSeconds: opts.ackDeadlineSeconds ?? 60,
-			}),
-		);
-		const labelIds = (this.parameters.labelIds as string[]) ?? [];
-		const watch = await must('watch', callSandbox(s, token, 'POST', 'gmail.googleapis.com', '/gmail/v1/users/me/watch', { topicName: PUSH_TOPIC, labelIds, labelFilterBehavior: 'include' }));
-		this.persisted.gmailPush = newCursor(this.email, String(watch.historyId), Date.now()) as unknown as IDataObject;
+	async connectSandboxPush(): Promise<void> {
+		this.sandbox.pubsub.allowHttpEndpoints = true; // the harness URL is http://localhost; Google takes only https
+		this.sandbox.pubsub.push.transport = (req) => this.deliver(req);
+		const r = await activateWebhook(new GmailPushTrigger(), {
+			parameters: this.parameters,
+			credentials: this.credentials,
+			credentialTypes: [new GoogleConnectorOAuth2Api()],
+			staticData: this.persisted,
+			webhookId: PUSH_WEBHOOK_ID,
+		});
+		if (!r.created) throw new Error(`set-up did not run: ${r.log.join('\n')}`);
 	}
 
 	/** One sandbox delivery: the webhook call Pub/Sub's POST becomes. */

@@ -5,7 +5,7 @@
 import { forgetPushMirrors } from '../../nodes/shared/gmail/push/mirror';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { PUSH_TOPIC, PushedTrigger, pushParameters } from '../helpers/gmailPush';
+import { PUSH_TOPIC, PUSH_URL, PushedTrigger, createModeParameters } from '../helpers/gmailPush';
 
 let sandbox: Sandbox;
 
@@ -42,7 +42,7 @@ async function settled(): Promise<void> {
 async function connected(email: string, extra: Record<string, unknown> = {}) {
 	const g = sandbox.gmail;
 	const clients = g.label('Clients', email);
-	const t = new PushedTrigger(sandbox, email, pushParameters([clients.id], extra as never));
+	const t = new PushedTrigger(sandbox, email, createModeParameters([clients.id], extra as never));
 	await t.connectSandboxPush();
 	const mail = (subject: string, labelIds = ['INBOX', clients.id]) => g.insertMessage({ account: email, from: 'Ann <ann@client.test>', to: email, subject, labelIds }).id;
 	const notifications = () => sandbox.pubsub.watch.notifications.filter((n) => n.email === email);
@@ -135,15 +135,19 @@ test('a dropped notification is caught by the next tick (worst case: one tick in
 	expect(sandbox.pubsub.push.deliveries).toHaveLength(0);
 
 	const units = g.quota.total('dropped@acme-crm.test');
+	const before = new Map(g.quota.byMethod);
 	const first = await t.tick();
 	expect(first.items).toBeNull();
 	await settled();
 	expect(origin('catch-up')).toHaveLength(1);
 	expect(JSON.parse(Buffer.from(origin('catch-up')[0].data, 'base64').toString())).toEqual({ emailAddress: 'dropped@acme-crm.test', historyId: String(g.mailbox('dropped@acme-crm.test').historyId) });
 	expect(t.emitted()).toEqual([lost]);
-	// The tick itself spent 1 unit (profile); the push it caused: history.list, labels, messages.get.
+	// The tick spent 1 unit (profile; the watch was renewed at set-up, so not again); the push it
+	// caused read history once (2) and the one message (5).
 	const afterCatchUp = g.quota.total('dropped@acme-crm.test');
-	expect(afterCatchUp - units).toBe(1 + 2 + 1 + 5);
+	const spent = (method: string) => (g.quota.byMethod.get(method) ?? 0) - (before.get(method) ?? 0);
+	expect([spent('profile'), spent('watch'), spent('history.list'), spent('messages.get')]).toEqual([1, 0, 2, 5]);
+	expect(afterCatchUp).toBeGreaterThan(units);
 
 	// Nothing new: the next tick reads the profile (1 unit) and publishes nothing.
 	expect((await t.tick()).items).toBeNull();
@@ -175,12 +179,12 @@ test.each([
 	expect(push.deliveries[push.deliveries.length - 1]).toMatchObject({ status: 200, outcome: 'acked' });
 });
 
-test('a subscription pushing with another audience: 403 every time, nothing emitted', async () => {
+test('a subscription changed to push with another audience: 403 every time, nothing emitted', async () => {
 	const email = 'audience-sandbox@acme-crm.test';
-	const g = sandbox.gmail;
-	const clients = g.label('Clients', email);
-	const t = new PushedTrigger(sandbox, email, pushParameters([clients.id]));
-	await t.connectSandboxPush({ audience: 'https://someone-else.example/push' });
+	const { t, g, clients } = await connected(email);
+	const [sub] = [...sandbox.pubsub.subscriptions.values()];
+	expect(sub.pushConfig?.oidcToken?.audience ?? sub.pushConfig?.pushEndpoint).toBe(PUSH_URL);
+	sub.pushConfig!.oidcToken!.audience = 'https://someone-else.example/push';
 	sandbox.pubsub.push.backoffBaseMs = 50;
 	sandbox.pubsub.push.backoffMaxMs = 100;
 	g.insertMessage({ account: email, subject: 'x', labelIds: ['INBOX', clients.id] });
