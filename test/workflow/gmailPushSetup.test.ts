@@ -145,6 +145,32 @@ describe('activation (create mode)', () => {
 		expect(r.staticData.push).toBeUndefined();
 	});
 
+	test('unpublish keeps a topic it created while another subscription still reads from it (another team, or a second trigger)', async () => {
+		const t = trigger(createParams());
+		await t.activate();
+		const ops = await handMadeTopic(`projects/${PROJECT}/topics/unrelated`, false);
+		expect((await ops('PUT', `projects/${PROJECT}/subscriptions/audit-copy`, { topic: TOPIC })).status).toBe(200);
+		const r = await t.deactivate();
+		expect(sandbox.pubsub.topics.has(TOPIC)).toBe(true);
+		expect(bindingsOf(TOPIC)).toEqual([{ role: PUBLISHER_ROLE, members: [GMAIL_PUSH_MEMBER] }]);
+		expect([...sandbox.pubsub.subscriptions.keys()]).toEqual([`projects/${PROJECT}/subscriptions/audit-copy`]);
+		expect(r.log.join('\n')).toContain(`kept the topic ${TOPIC}, which projects/${PROJECT}/subscriptions/audit-copy still read from`);
+	});
+
+	test('publishing again with another Token Audience updates the same subscription instead of failing or making a second', async () => {
+		const first = await trigger(createParams()).activate();
+		const again = await trigger(createParams({ audience: 'https://aud.acme-crm.test/gmail' }), first.staticData).activate();
+		expect(again).toMatchObject({ existed: false, created: true });
+		expect(sandbox.pubsub.subscriptions.size).toBe(1);
+		const [sub] = [...sandbox.pubsub.subscriptions.values()];
+		expect(sub.pushConfig?.oidcToken).toEqual({ serviceAccountEmail: DEFAULT_PUSH_SERVICE_ACCOUNT, audience: 'https://aud.acme-crm.test/gmail' });
+		expect(again.staticData.push).toMatchObject({ audience: 'https://aud.acme-crm.test/gmail', createdTopic: true, createdSubscription: true });
+		// Still ours to remove.
+		await trigger(createParams({ audience: 'https://aud.acme-crm.test/gmail' }), again.staticData).deactivate();
+		expect(sandbox.pubsub.subscriptions.size).toBe(0);
+		expect(sandbox.pubsub.topics.size).toBe(0);
+	});
+
 	test('settings are checked before any call: an error naming the field, nothing sent', async () => {
 		const error = await trigger(createParams({ projectId: 'Acme CRM' })).activate().catch((e: Error) => e);
 		expect(error).toBeInstanceOf(Error);
