@@ -34,7 +34,9 @@ export async function publishNotification(ctx: Ctx, mirror: PushMirror, settings
 			ctx,
 			mirror,
 			`publish:${origin}`,
-			`Gmail push: could not publish a ${origin} message to ${settings.topic.name} (${reason}); mail still waiting is read within one trigger interval`,
+			`Gmail push: could not publish a ${origin} message to ${settings.topic.name} (${reason}); ${
+				origin === 'catch-up' ? 'mail whose notification Gmail dropped waits for the next notification' : 'the rest is read by the next push (the tick publishes one within an interval)'
+			}`,
 		);
 		return false;
 	}

@@ -43,8 +43,9 @@ export function pushParameters(labelIds: string[], extra: INodeParameters = {}):
 }
 
 /** A credential for a fresh mailbox, with the Pub/Sub scope too (continuations and catch-up publish). */
-export function pushCredential(sandbox: Sandbox, email: string): { credentials: CredentialsMap; accessToken: string } {
+export function pushCredential(sandbox: Sandbox, email: string, withPubsub = true): { credentials: CredentialsMap; accessToken: string } {
 	const credentials = gmailReadCredential(sandbox, email);
+	if (!withPubsub) return { credentials, accessToken: String((credentials.googleConnectorOAuth2Api.data.oauthTokenData as IDataObject).access_token) };
 	const grant = sandbox.oauth.issueGrant({ email, scopes: ['https://www.googleapis.com/auth/gmail.readonly', PUBSUB_SCOPE] });
 	const data = credentials.googleConnectorOAuth2Api.data as IDataObject;
 	data.pubsub = true;
@@ -65,8 +66,9 @@ export class PushedTrigger {
 		readonly sandbox: Sandbox,
 		readonly email: string,
 		readonly parameters: INodeParameters,
+		opts: { pubsubScope?: boolean } = {},
 	) {
-		({ credentials: this.credentials, accessToken: this.accessToken } = pushCredential(sandbox, email));
+		({ credentials: this.credentials, accessToken: this.accessToken } = pushCredential(sandbox, email, opts.pubsubScope ?? true));
 	}
 
 	/** What set-up leaves when the watch starts: a cursor at the mailbox's history id now. */

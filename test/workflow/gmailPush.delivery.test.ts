@@ -5,7 +5,8 @@
 import { forgetPushMirrors } from '../../nodes/shared/gmail/push/mirror';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { PUSH_TOPIC, PUSH_URL, PushedTrigger, createModeParameters } from '../helpers/gmailPush';
+import { PUSH_SERVICE_ACCOUNT, PUSH_TOPIC, PUSH_URL, PushedTrigger, createModeParameters, pushParameters } from '../helpers/gmailPush';
+import { callSandbox } from '../helpers/sandboxCall';
 
 let sandbox: Sandbox;
 
@@ -226,3 +227,67 @@ test('the endpoint down for a minute (Pub/Sub redelivers with backoff), then bac
 	expect(t.calls.filter((c) => c.responseStatus === 200)).toHaveLength(1);
 	expect(Date.now() - back).toBeLessThan(15_000);
 }, 150_000);
+
+test('a push that waits longer than the lock allows answers 204 at once, and the run in progress publishes a continuation for it', async () => {
+	const email = 'contended@acme-crm.test';
+	const { t, mail } = await connected(email);
+	sandbox.pubsub.watch.dropNext = 2; // Gmail's own notifications lost: the two pushes below are ours
+	const first = mail('first');
+	// The run of push A lists history at once, then its label lookup hangs 12 s (then fails once and is retried).
+	sandbox.server.faults.push({ host: 'gmail.googleapis.com', pathIncludes: '/labels', latencyMs: 12_000, status: 503, count: 1 });
+	const a = t.notify();
+	await sleep(500);
+	const second = mail('second, while A holds the lock');
+	const started = Date.now();
+	const b = await t.notify();
+	// B waited the lock's 10 s, then answered 204 (acknowledged) instead of running into the ack deadline.
+	expect(b.responseStatus).toBe(204);
+	expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
+	expect(Date.now() - started).toBeLessThan(12_000);
+	expect((await a).responseStatus).toBe(200);
+	// A's history listing predates B's mail, so A published a continuation carrying B's history id.
+	await settled();
+	const continuation = origin('continuation');
+	expect(continuation).toHaveLength(1);
+	expect(JSON.parse(Buffer.from(continuation[0].data, 'base64').toString()).historyId).toBe(String(t.notification().historyId));
+	expect(t.emitted()).toEqual([first, second]);
+}, 60_000);
+
+test('watch only, without the Pub/Sub scope: the catch-up cannot publish, warns once, and the mail comes with the next notification', async () => {
+	const email = 'watch-only@acme-crm.test';
+	const g = sandbox.gmail;
+	const clients = g.label('Clients', email);
+	// The topic and its push subscription made by hand (an admin with Pub/Sub rights).
+	sandbox.pubsub.allowHttpEndpoints = true;
+	sandbox.oauth.addUser({ email: 'admin@acme-crm.test', name: 'Admin' });
+	const admin = sandbox.oauth.issueGrant({ email: 'admin@acme-crm.test', scopes: ['https://www.googleapis.com/auth/pubsub'] });
+	const call = (method: string, path: string, body?: unknown) => callSandbox(sandbox, admin.access_token, method, 'pubsub.googleapis.com', `/v1/${path}`, body);
+	expect((await call('PUT', PUSH_TOPIC, {})).status).toBe(200);
+	const policy = (await call('GET', `${PUSH_TOPIC}:getIamPolicy`)).body;
+	await call('POST', `${PUSH_TOPIC}:setIamPolicy`, { policy: { ...policy, bindings: [{ role: 'roles/pubsub.publisher', members: ['serviceAccount:gmail-api-push@system.gserviceaccount.com'] }] } });
+	const made = await call('PUT', 'projects/sandbox-project/subscriptions/by-hand', { topic: PUSH_TOPIC, pushConfig: { pushEndpoint: PUSH_URL, oidcToken: { serviceAccountEmail: PUSH_SERVICE_ACCOUNT } }, ackDeadlineSeconds: 60 });
+	expect(made.status).toBe(200);
+	const t = new PushedTrigger(sandbox, email, pushParameters([clients.id]), { pubsubScope: false });
+	await t.connectSandboxPush();
+	expect(sandbox.pubsub.watch.watches.get(email)?.topicName).toBe(PUSH_TOPIC);
+
+	sandbox.pubsub.watch.dropNext = 1;
+	const waiting = g.insertMessage({ account: email, subject: 'notification lost', labelIds: ['INBOX', clients.id] }).id;
+	await settled();
+	const first = await t.tick();
+	expect(first.error).toBeUndefined();
+	expect(first.log.join('\n')).toMatch(/^warn Gmail push: could not publish a catch-up message to projects\/sandbox-project\/topics\/n8n-gmail-push \(The Google connection lacks the Cloud Pub\/Sub \(Gmail push set-up\) scope\); mail whose notification Gmail dropped waits for the next notification$/m);
+	// Within the same second: Gmail drops this one over its one-per-second limit.
+	g.insertMessage({ account: email, subject: 'still lost', labelIds: ['INBOX', clients.id] });
+	await settled();
+	expect(sandbox.pubsub.watch.notifications.map((n) => n.outcome)).toEqual(['lost', 'dropped']);
+	const second = await t.tick();
+	expect(second.error).toBeUndefined();
+	expect(second.log.join('\n')).not.toMatch(/^warn .*could not publish/m); // once per process (then debug)
+	expect(t.emitted()).toEqual([]);
+	// The next notification Gmail sends brings everything since the cursor.
+	sandbox.pubsub.advanceClock(1_100);
+	const next = g.insertMessage({ account: email, subject: 'notified', labelIds: ['INBOX', clients.id] }).id;
+	await settled();
+	expect(t.emitted()).toEqual([waiting, expect.any(String), next]);
+});

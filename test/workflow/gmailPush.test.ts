@@ -213,3 +213,24 @@ describe('concurrent and out-of-order pushes', () => {
 		expect(t.emitted()).toEqual(sent);
 	});
 });
+
+describe('the poll in manual mode', () => {
+	test('samples recent mail as activities, stores nothing, publishes nothing', async () => {
+		const { t, mail } = trigger('manual-sample@acme-crm.test');
+		const a = mail('older');
+		const b = mail('newer');
+		const before = structuredClone(t.persisted);
+		const r = await t.tick('manual');
+		expect(r.error).toBeUndefined();
+		expect(r.items![0].map((i) => i.json.messageId)).toEqual([b.id, a.id]);
+		expect(r.items![0][0].json).toMatchObject({ subject: 'newer', account: 'manual-sample@acme-crm.test' });
+		expect(t.persisted).toEqual(before);
+		expect(sandbox.server.seen(/pubsub\.googleapis\.com$/)).toHaveLength(0);
+	});
+
+	test('with nothing to show it says why', async () => {
+		const { t } = trigger('manual-empty@acme-crm.test');
+		const r = await t.tick('manual');
+		expect(r.error?.message).toBe('No mail to show: the chosen labels hold no message that matches Direction and Contacts');
+	});
+});
