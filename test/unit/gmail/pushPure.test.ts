@@ -1,5 +1,6 @@
 // Ring 1: the pure pieces of the Gmail Push Trigger (envelope, notification, history-id order, the
-// per-process mirror and the per-node lock).
+// per-process mirror and the per-node lock, the push token check).
+import { createSign, generateKeyPairSync } from 'node:crypto';
 import { decodeGmailNotification, notificationText, parsePushEnvelope, sameMailbox } from '../../../nodes/shared/gmail/push/envelope';
 import { compareHistoryIds, coveredBy, maxHistoryId } from '../../../nodes/shared/gmail/push/historyOrder';
 import {
@@ -13,6 +14,7 @@ import {
 	wasHandled,
 } from '../../../nodes/shared/gmail/push/mirror';
 import { KeyedMutex } from '../../../nodes/shared/gmail/push/mutex';
+import { bearerToken, checkPushToken } from '../../../nodes/shared/gmail/push/pushAuth';
 import { newCursor } from '../../../nodes/shared/gmail/sync/cursor';
 
 const b64 = (v: unknown) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64');
@@ -208,5 +210,49 @@ describe('keyed mutex', () => {
 		expect(mutex.isHeld('k')).toBe(true);
 		release!();
 		expect(mutex.isHeld('k')).toBe(false);
+	});
+});
+
+describe('push token check', () => {
+	// A key pair standing in for Google's, published as a JWKS.
+	const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+	const jwks = { keys: [{ ...(publicKey.export({ format: 'jwk' }) as object), kid: 'k1', alg: 'RS256' }] } as never;
+	const now = 1_800_000_000;
+	const sign = (claims: Record<string, unknown>, header: Record<string, unknown> = {}) => {
+		const h = Buffer.from(JSON.stringify({ alg: 'RS256', kid: 'k1', typ: 'JWT', ...header })).toString('base64url');
+		const p = Buffer.from(JSON.stringify(claims)).toString('base64url');
+		return `${h}.${p}.${createSign('RSA-SHA256').update(`${h}.${p}`).sign(privateKey).toString('base64url')}`;
+	};
+	const good = { iss: 'https://accounts.google.com', aud: 'https://n8n.acme.test/webhook/x/gmail-push', email: 'Push@P.iam.gserviceaccount.com', email_verified: true, iat: now, exp: now + 3600, sub: '1' };
+	const expect_ = { audience: good.aud, serviceAccountEmail: 'push@p.iam.gserviceaccount.com', nowSeconds: now };
+
+	test('a Google token for this audience and account passes (email compared without case)', () => {
+		expect(checkPushToken(sign(good), jwks, expect_)).toEqual({ ok: true });
+		expect(checkPushToken(sign({ ...good, iss: 'accounts.google.com', email_verified: 'true' }), jwks, expect_)).toEqual({ ok: true });
+	});
+
+	test.each([
+		['no token', undefined, 401, /no bearer token/],
+		['garbage', 'x.y.z', 401, /malformed/],
+		['expired beyond the skew', sign({ ...good, exp: now - 301 }), 401, /expired/],
+		['another issuer', sign({ ...good, iss: 'https://evil.test' }), 401, /wrong_issuer/],
+		['another key id', sign(good, { kid: 'k2' }), 401, /unknown_key/],
+		['another audience', sign({ ...good, aud: 'https://elsewhere.test' }), 403, /another audience/],
+		['another account', sign({ ...good, email: 'x@p.iam.gserviceaccount.com' }), 403, /another service account/],
+		['no email', sign({ ...good, email: undefined }), 403, /another service account/],
+		['an unverified email', sign({ ...good, email_verified: false }), 403, /not verified/],
+	])('%s → %i', (_what, token, status, reason) => {
+		const r = checkPushToken(token as string | undefined, jwks, expect_);
+		expect(r.ok).toBe(false);
+		expect(!r.ok && r.status).toBe(status);
+		expect(!r.ok && r.reason).toMatch(reason);
+	});
+
+	test('bearer header parsing', () => {
+		expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+		expect(bearerToken(['bearer  t1 '])).toBe('t1');
+		expect(bearerToken('Basic abc')).toBeUndefined();
+		expect(bearerToken('Bearer a b')).toBeUndefined();
+		expect(bearerToken(undefined)).toBeUndefined();
 	});
 });
