@@ -56,11 +56,13 @@ async function renewWatch(ctx: IPollFunctions, state: PushState, memo: WatchMemo
 		return { renewedAt: now, expiration: Number(watch.expiration) };
 	} catch (error) {
 		const expiration = memo?.expiration ?? Number(state.watch?.expiration ?? 0);
-		if (healthKind(error) === 'transient' && expiration - now > TRANSIENT_GRACE_MS) {
+		if (healthKind(error) !== 'transient') throw stoppedBy(ctx, state, `renew the Gmail watch on ${state.topic}`, error, true);
+		if (expiration - now > TRANSIENT_GRACE_MS) {
 			ctx.logger.warn(`Gmail push: renewing the watch failed for now (${wordsOfError(error)}); the next tick tries again`);
 			return undefined;
 		}
-		throw stoppedBy(ctx, state, `renew the Gmail watch on ${state.topic}`, error, true);
+		const ends = expiration > 0 ? new Date(expiration).toISOString() : 'soon';
+		throw pushStopped(ctx.getNode(), `the Gmail watch on ${state.topic} ends ${ends} and renewing it keeps failing: ${wordsOfError(error)}`, 'The next tick tries again; if Google keeps failing, mail is read again once push works (the cursor stays).');
 	}
 }
 

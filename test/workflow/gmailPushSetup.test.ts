@@ -262,6 +262,23 @@ describe('renewal and health (the tick)', () => {
 		expect((staticData.push as { watch: { expiration: string } }).watch.expiration).toBe(String(first));
 	});
 
+	test('a passing fault (Pub/Sub and Gmail answering 503) is a warning while the watch has time left, and a stop once it has not', async () => {
+		const { p } = await activated();
+		sandbox.server.faults.push({ host: 'pubsub.googleapis.com', method: 'GET', pathIncludes: '/subscriptions/', count: 20, status: 503 });
+		sandbox.server.faults.push({ host: 'gmail.googleapis.com', pathIncludes: '/watch', count: 40, status: 503 });
+		// A day on: renewal due, Gmail failing, the watch still has 6 days: warnings only.
+		sandbox.pubsub.advanceClock(DAY);
+		clock.offsetMs += DAY;
+		const soft = await p.poll();
+		expect(soft.error).toBeUndefined();
+		expect(soft.log.join('\n')).toMatch(/renewing the watch failed for now .*the next tick tries again/);
+		expect(soft.log.join('\n')).toMatch(/could not check the subscription .*the next tick tries again/);
+		// Still failing with under two hours left: the user is told.
+		clock.offsetMs += 7 * DAY - 90 * 60_000 - DAY;
+		const hard = await p.poll();
+		expect(hard.error?.message).toMatch(new RegExp(`^Gmail push stopped: the Gmail watch on ${TOPIC} ends 20\\d\\d-.*Z and renewing it keeps failing: Gmail had a temporary problem \\(HTTP 503\\)`));
+	});
+
 	test('subscription deleted → "Gmail push stopped" naming it', async () => {
 		const { p, staticData } = await activated();
 		const name = (staticData.push as IDataObject).subscription as string;
