@@ -64,6 +64,9 @@ const sameLabels = (a: string[], b: string[]) => a.length === b.length && a.ever
 
 /** Whether the set-up in static data is what the settings ask for and its subscription still pushes to us. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
+	// The editor's test run registers the test URL through these methods too. Pub/Sub never pushes
+	// there, and a set-up for it would replace the published one (one watch per mailbox): none is made.
+	if (this.getMode() === 'manual' || this.getActivationMode() === 'manual') return true;
 	const want = wanted(this);
 	const state = readPushState(this.getWorkflowStaticData('node'));
 	if (!state) return false;
@@ -214,8 +217,15 @@ async function teardown(ctx: IHookFunctions, state: PushState, keep: { topic?: s
 export async function deleteSetup(this: IHookFunctions): Promise<boolean> {
 	const staticData = this.getWorkflowStaticData('node');
 	const state = readPushState(staticData);
-	watchMemos.delete(memoKey(this.getWorkflow().id, this.getNode().id));
 	if (!state) return true;
+	// The end of an editor test calls delete as unpublishing does, with the test URL: the published
+	// set-up is not its to remove.
+	const url = this.getNodeWebhookUrl('default');
+	if (url !== state.endpoint) {
+		this.logger.info(`Gmail push: left the set-up for ${state.endpoint} in place (this call was for ${url ?? 'no URL'})`);
+		return true;
+	}
+	watchMemos.delete(memoKey(this.getWorkflow().id, this.getNode().id));
 	try {
 		await gmailStop(this);
 	} catch (error) {

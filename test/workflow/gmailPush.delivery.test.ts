@@ -2,11 +2,14 @@
 // (in-process transport: each POST Pub/Sub makes is one webhook call on the trigger's static data).
 // What the sandbox saw (notifications published/dropped, delivery attempts and their statuses,
 // publishes, Gmail calls and units) is asserted along with what the trigger emitted.
+import { GoogleConnectorOAuth2Api } from '../../credentials/GoogleConnectorOAuth2Api.credentials';
+import { GmailPushTrigger } from '../../nodes/GmailPushTrigger/GmailPushTrigger.node';
 import { forgetPushMirrors } from '../../nodes/shared/gmail/push/mirror';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { startSandbox, type Sandbox } from '../sandbox';
-import { PUSH_SERVICE_ACCOUNT, PUSH_TOPIC, PUSH_URL, PushedTrigger, createModeParameters, pushParameters } from '../helpers/gmailPush';
+import { PUSH_SERVICE_ACCOUNT, PUSH_TOPIC, PUSH_URL, PUSH_WEBHOOK_ID, PushedTrigger, createModeParameters, pushParameters } from '../helpers/gmailPush';
 import { callSandbox } from '../helpers/sandboxCall';
+import { activateWebhook, deactivateWebhook } from '../helpers/workflow';
 
 let sandbox: Sandbox;
 
@@ -290,4 +293,35 @@ test('watch only, without the Pub/Sub scope: the catch-up cannot publish, warns 
 	const next = g.insertMessage({ account: email, subject: 'notified', labelIds: ['INBOX', clients.id] }).id;
 	await settled();
 	expect(t.emitted()).toEqual([waiting, expect.any(String), next]);
+});
+
+test("the editor's test run (test URL, same webhook methods) neither replaces nor removes the published set-up", async () => {
+	const email = 'editor-test@acme-crm.test';
+	const { t, mail } = await connected(email);
+	const opts = { parameters: t.parameters, credentials: t.credentials, credentialTypes: [new GoogleConnectorOAuth2Api()], webhookId: PUSH_WEBHOOK_ID };
+	const subscriptions = () => [...sandbox.pubsub.subscriptions.values()].map((s) => `${s.name} → ${s.pushConfig?.pushEndpoint}`);
+	const published = subscriptions();
+	expect(published).toEqual([expect.stringMatching(/ → http:\/\/localhost:5678\/webhook\/push-webhook-id\/gmail-push$/)]);
+	const pubsubCalls = sandbox.pubsub.calls.length;
+	const watchCalls = sandbox.pubsub.watch.calls.length;
+	// "Listen for test event": checkExists/create in manual mode with the /webhook-test/ URL …
+	const listen = await activateWebhook(new GmailPushTrigger(), { ...opts, staticData: structuredClone(t.persisted), testWebhook: true });
+	expect(listen.webhookUrl).toMatch(/\/webhook-test\/push-webhook-id\/gmail-push$/);
+	expect([listen.existed, listen.created]).toEqual([true, false]);
+	// … and its end: delete, as on unpublish.
+	const end = await deactivateWebhook(new GmailPushTrigger(), { ...opts, staticData: structuredClone(t.persisted), testWebhook: true });
+	expect(end.deleted).toBe(true);
+	expect(end.staticData.push).toEqual(t.persisted.push);
+	expect(sandbox.pubsub.calls.length).toBe(pubsubCalls);
+	expect(sandbox.pubsub.watch.calls.length).toBe(watchCalls);
+	expect(subscriptions()).toEqual(published);
+	expect(sandbox.pubsub.watch.watches.get(email)).toBeDefined();
+	// Push still works.
+	const m = mail('after the editor test');
+	await settled();
+	expect(t.emitted()).toEqual([m]);
+	// Control: the real unpublish does stop and remove.
+	await deactivateWebhook(new GmailPushTrigger(), { ...opts, staticData: t.persisted });
+	expect(sandbox.pubsub.watch.calls.map((c) => c.op)).toContain('stop');
+	expect(subscriptions()).toEqual([]);
 });

@@ -253,6 +253,11 @@ export async function webhookCall(nodeType: AnyNodeType, opts: WebhookCallOption
 
 export interface WebhookLifecycleOptions extends SingleNodeOptions {
 	webhookName?: string;
+	/**
+	 * The editor's test run (test-webhooks.js in n8n 2.41): the same methods on the test URL
+	 * (`isTest`), checkExists/create in mode 'manual', delete in mode 'internal' as on unpublish.
+	 */
+	testWebhook?: boolean;
 }
 
 export interface WebhookLifecycleResult {
@@ -280,8 +285,10 @@ async function runWebhookMethods(
 	const methods = (concrete.webhookMethods as Record<string, unknown> | undefined)?.[name] as unknown as Record<string, (this: unknown) => Promise<boolean>> | undefined;
 	if (!description || !methods) throw new UnexpectedError(`Node type has no webhookMethods.${name}`);
 	const additionalData = buildAdditionalData({ credentialsHelper, workflowId: workflow.id });
-	const webhookData = webhookDataFor(workflow, node, description, additionalData, 'trigger');
-	const ctx = new HookContext(workflow, node, additionalData, 'trigger', activation, webhookData);
+	const test = opts.testWebhook === true;
+	const webhookData = { ...webhookDataFor(workflow, node, description, additionalData, test ? 'manual' : 'trigger'), ...(test ? { isTest: true } : {}) };
+	const mode = test ? (activation === 'manual' ? 'manual' : 'internal') : 'trigger';
+	const ctx = new HookContext(workflow, node, additionalData, mode, activation, webhookData);
 	const partial = await run(methods, ctx);
 	// The activator / deactivator saves the workflow's static data afterwards.
 	if (workflow.staticData.__dataChanged === true) replaceContents(staticData, nodeBucket(workflow, node));
@@ -290,7 +297,7 @@ async function runWebhookMethods(
 
 /** As n8n on publish: `checkExists`, then `create` when it does not exist. */
 export async function activateWebhook(nodeType: AnyNodeType, opts: WebhookLifecycleOptions = {}): Promise<WebhookLifecycleResult> {
-	return await runWebhookMethods(nodeType, opts, 'activate', async (m, ctx) => {
+	return await runWebhookMethods(nodeType, opts, opts.testWebhook ? 'manual' : 'activate', async (m, ctx) => {
 		const existed = m.checkExists ? await m.checkExists.call(ctx) : false;
 		const created = existed ? false : m.create ? await m.create.call(ctx) : false;
 		return { existed, created };
