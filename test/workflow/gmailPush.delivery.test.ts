@@ -325,3 +325,26 @@ test("the editor's test run (test URL, same webhook methods) neither replaces no
 	expect(sandbox.pubsub.watch.calls.map((c) => c.op)).toContain('stop');
 	expect(subscriptions()).toEqual([]);
 });
+
+test('a message Gmail keeps refusing (poison) does not hold the others back or loop: skipped with a warning after three tries', async () => {
+	const email = 'poison-push@acme-crm.test';
+	const { t, g, mail } = await connected(email);
+	const before = mail('before');
+	const bad = mail('poison');
+	const after = mail('after');
+	g.poison(bad, 500, email);
+	await settled();
+	expect(t.emitted()).toEqual(expect.arrayContaining([before, after]));
+	expect(t.emitted()).not.toContain(bad);
+	expect(new Set(t.emitted()).size).toBe(t.emitted().length);
+	expect(t.calls.flatMap((c) => c.log).join('\n')).toMatch(new RegExp(`${bad}`));
+	// It ended: no push or continuation is still going round.
+	const deliveries = sandbox.pubsub.push.deliveries.length;
+	await sleep(300);
+	expect(sandbox.pubsub.push.deliveries.length).toBe(deliveries);
+	// The first push emitted the other two and stopped before the poison message; two continuations tried
+	// it again (Gmail's 500s retried within each push) and the third try skipped it.
+	expect(t.calls.map((c) => c.responseStatus)).toEqual([200, 204, 204]);
+	expect(origin('continuation')).toHaveLength(2);
+	expect(t.calls.flatMap((c) => c.log).join('\n')).toMatch(new RegExp(`Skipped message ${bad}: Gmail failed to return it 3 times`));
+}, 90_000);
