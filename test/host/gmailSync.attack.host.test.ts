@@ -7,24 +7,9 @@
 // Polls cost a minute each here, so each test waits for as few as it can.
 import { startSandbox, type Sandbox } from '../sandbox';
 import { N8nHost, HOST_SETUP_TIMEOUT } from './n8nHost';
-
-const TRIGGER = 'n8n-nodes-google-connector.gmailSyncTrigger';
-const CRED_TYPE = 'googleConnectorOAuth2Api';
-const EMAIL = 'rep@acme-crm.test';
+import { HOST_MAILBOX as EMAIL, emittedIds, importGmailSync, sleep, waitFor } from './gmailSyncHost';
 
 jest.setTimeout(1_200_000);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, progress?: () => string): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await probe();
-		if (v !== undefined) return v;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${progress ? ` (${progress()})` : ''}`);
-		await sleep(1000);
-	}
-}
 
 class Fixture {
 	sandbox!: Sandbox;
@@ -48,42 +33,17 @@ class Fixture {
 	}
 
 	async importAll(labelId: string): Promise<void> {
-		const grant = this.sandbox.oauth.issueGrant({ email: EMAIL, scopes: ['https://www.googleapis.com/auth/gmail.readonly'] });
-		const cred = { id: `${this.wf}C`.slice(0, 16), name: 'Google (Gmail attack host test)' };
-		await this.n8n.importCredential([
-			{ ...cred, type: CRED_TYPE, data: { clientId: 'sandbox-client.apps.googleusercontent.com', clientSecret: 'GOCSPX-sandbox-client-secret', gmailRead: true, oauthTokenData: grant } },
-		]);
-		await this.n8n.importWorkflow([
-			{
-				id: this.wf,
-				name: `Gmail sync ${this.wf}`,
-				active: false,
-				settings: { executionOrder: 'v1' },
-				connections: { 'New mail': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-				nodes: [
-					{
-						id: 'a0000000-0000-4000-8000-000000000001',
-						name: 'New mail',
-						type: TRIGGER,
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, labelIds: [labelId], direction: 'both' },
-						credentials: { [CRED_TYPE]: cred },
-					},
-					{ id: 'a0000000-0000-4000-8000-000000000002', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
-				],
-			},
-		]);
+		const credential = { id: `${this.wf}C`.slice(0, 16), name: 'Google (Gmail attack host test)' };
+		await importGmailSync(this.n8n, this.sandbox, { id: this.wf, credential, triggerName: 'New mail', parameters: { labelIds: [labelId], direction: 'both' } });
 	}
 
 	async executions(): Promise<Array<{ id: number; status: string }>> {
 		return (await this.n8n.sql('SELECT id, status FROM execution_entity WHERE workflowId = ? ORDER BY id', [this.wf])) as Array<{ id: number; status: string }>;
 	}
 
-	/** The Gmail message ids an execution emitted (16-hex-digit strings in its stored data). */
+	/** The Gmail message ids an execution emitted. */
 	async emittedIds(executionId: number, known: Set<string>): Promise<Set<string>> {
-		const [row] = (await this.n8n.sql('SELECT data FROM execution_data WHERE executionId = ?', [executionId])) as Array<{ data: string }>;
-		return new Set((String(row?.data ?? '').match(/\b[0-9a-f]{16}\b/g) ?? []).filter((id) => known.has(id)));
+		return await emittedIds(this.n8n, executionId, known);
 	}
 
 	profileCalls(): number {

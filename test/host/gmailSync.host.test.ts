@@ -3,12 +3,10 @@
 // couple of scheduled polls: one after activation, one after an n8n restart.
 import type { Sandbox } from '../sandbox';
 import { HOST_SETUP_TIMEOUT, startHostWithSandbox, stopHostWithSandbox, type N8nHost } from './n8nHost';
+import { HOST_MAILBOX as EMAIL, executionData, importGmailSync, sleep, waitFor } from './gmailSyncHost';
 
-const TRIGGER = 'n8n-nodes-google-connector.gmailSyncTrigger';
-const CRED_TYPE = 'googleConnectorOAuth2Api';
 const WF = 'hostGmailSync0001';
 const CRED = { id: 'hostGmailCred0001', name: 'Google (Gmail host test)' };
-const EMAIL = 'rep@acme-crm.test';
 
 let sandbox: Sandbox;
 let n8n: N8nHost;
@@ -21,24 +19,7 @@ beforeAll(async () => {
 
 afterAll(() => stopHostWithSandbox({ sandbox, n8n }));
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 const executions = () => n8n.executionsOf(WF);
-
-async function executionData(id: number): Promise<string> {
-	const [row] = (await n8n.sql('SELECT data FROM execution_data WHERE executionId = ?', [id])) as Array<{ data: string }>;
-	return String(row?.data ?? '');
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await probe();
-		if (v !== undefined) return v;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(1000);
-	}
-}
 
 const historyCalls = () => sandbox.server.seen(/googleapis\.com$/, '/gmail/v1/users/me/history').length;
 
@@ -46,35 +27,12 @@ test('an activated trigger emits mail added while it runs, once, and not again a
 	const g = sandbox.gmail;
 	const clients = g.label('Clients', EMAIL);
 	const before = g.insertMessage({ account: EMAIL, from: 'Old <old@client.test>', subject: 'before activation', labelIds: ['INBOX', clients.id] });
-	const grant = sandbox.oauth.issueGrant({ email: EMAIL, scopes: ['https://www.googleapis.com/auth/gmail.readonly'] });
-	await n8n.importCredential([
-		{
-			...CRED,
-			type: CRED_TYPE,
-			data: { clientId: 'sandbox-client.apps.googleusercontent.com', clientSecret: 'GOCSPX-sandbox-client-secret', gmailRead: true, oauthTokenData: grant },
-		},
-	]);
-	await n8n.importWorkflow([
-		{
-			id: WF,
-			name: 'Gmail Clients → CRM (host test)',
-			active: false,
-			settings: { executionOrder: 'v1' },
-			connections: { 'New mail in Clients': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-			nodes: [
-				{
-					id: 'f0000000-0000-4000-8000-000000000001',
-					name: 'New mail in Clients',
-					type: TRIGGER,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, labelIds: [clients.id], direction: 'both', contacts: 'client.test' },
-					credentials: { [CRED_TYPE]: CRED },
-				},
-				{ id: 'f0000000-0000-4000-8000-000000000002', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
-			],
-		},
-	]);
+	const grant = await importGmailSync(n8n, sandbox, {
+		id: WF,
+		credential: CRED,
+		triggerName: 'New mail in Clients',
+		parameters: { labelIds: [clients.id], direction: 'both', contacts: 'client.test' },
+	});
 
 	sandbox.server.clearRequests();
 	await n8n.activateWorkflow(WF);
@@ -90,7 +48,7 @@ test('an activated trigger emits mail added while it runs, once, and not again a
 		return r.length > 0 ? r : undefined;
 	}, 150_000);
 	expect(runs).toHaveLength(1);
-	const data = await executionData(runs[0].id);
+	const data = await executionData(n8n, runs[0].id);
 	expect(data).toContain(fresh.id);
 	expect(data).toContain('Contract signed');
 	expect(data).toContain('ingrid@client.test');
@@ -108,7 +66,7 @@ test('an activated trigger emits mail added while it runs, once, and not again a
 	}, 180_000);
 	expect(historyCalls()).toBeGreaterThan(calls);
 	expect(second).toHaveLength(2);
-	const data2 = await executionData(second[1].id);
+	const data2 = await executionData(n8n, second[1].id);
 	expect(data2).toContain(after.id);
 	expect(data2).not.toContain(fresh.id);
 	// One more scheduled poll: idle, nothing emitted.

@@ -3,7 +3,7 @@
 // The Google sandbox runs in the jest process; pass `sandbox.server.childEnv()` as `env` so n8n (and
 // every n8n CLI process the helpers spawn) reaches the sandbox at Google's real host names.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { request as httpRequest } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -239,6 +239,43 @@ export class N8nHost {
 		const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
 		await this.exited;
 		clearTimeout(timer);
+		this.child = undefined;
+	}
+
+	/** The n8n server process and every process below it (task runners), as pids; [] when not running. */
+	processTree(): number[] {
+		const root = this.child?.pid;
+		if (!root || this.child!.exitCode !== null || this.child!.signalCode !== null) return [];
+		const parents = new Map<number, number[]>();
+		for (const entry of readdirSync('/proc')) {
+			if (!/^\d+$/.test(entry)) continue;
+			try {
+				// /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces and parentheses.
+				const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+				const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+				parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+			} catch {}
+		}
+		const out = [root];
+		for (let i = 0; i < out.length; i++) out.push(...(parents.get(out[i]) ?? []));
+		return out;
+	}
+
+	/**
+	 * SIGKILLs n8n and the given processes at once (a power cut: nothing is flushed). Synchronous, so it
+	 * can be called the instant something happens; take `tree` beforehand (processTree), as the children
+	 * are re-parented once n8n is gone. `crashed()` resolves when n8n has exited; `restart()` starts it again.
+	 */
+	killNow(tree: number[]): void {
+		for (const pid of tree) {
+			try {
+				process.kill(pid, 'SIGKILL');
+			} catch {}
+		}
+	}
+
+	async crashed(): Promise<void> {
+		await this.exited;
 		this.child = undefined;
 	}
 

@@ -136,6 +136,8 @@ export class GoogleSandbox {
 	faults: FaultRule[] = [];
 	/** Set false to stop recording (large benchmarks). */
 	recordRequests = true;
+	/** Called once a response has been handed to the socket (e.g. to crash the caller right after it). */
+	onServed?: (req: SandboxRequest, status: number) => void;
 	/** Max request body accepted (Gmail's 35 MB raw limit needs more than the default). */
 	maxBodyBytes = 60 * 1024 * 1024;
 	/** Uniform latency added to every request. */
@@ -311,6 +313,7 @@ export class GoogleSandbox {
 		this.record(sreq, response.status, isBuffer ? '<binary>' : (payload as string));
 		res.writeHead(response.status, headers);
 		res.end(payload);
+		this.onServed?.(sreq, response.status);
 	}
 
 	private async handle(sreq: SandboxRequest): Promise<SandboxResponse> {
