@@ -15,6 +15,7 @@ import {
 	pubsubDeleteSubscription,
 	pubsubDeleteTopic,
 	pubsubGetSubscription,
+	pubsubGetTopic,
 	pubsubListSubscriptions,
 	pubsubPatchSubscription,
 	pubsubUpdateTopicPolicy,
@@ -126,7 +127,11 @@ export async function create(this: IHookFunctions): Promise<boolean> {
 	if (want.settings.mode === 'create') {
 		const made = await step(this, `creating the topic ${topic}`, undo, async () => await pubsubCreateTopic(this, topic, managedLabels()));
 		if (made.created) undo.push({ what: `deleted the topic ${topic}`, run: async () => await pubsubDeleteTopic(this, topic) });
-		createdTopic = made.created || (sameTopic && previous.createdTopic);
+		// A topic with our label was made by a Gmail Push Trigger (this one, when a create's answer was lost
+		// and the retry met 409, or another): whoever unpublishes last removes it (teardown keeps it while
+		// another subscription reads from it). A topic made by hand has no label and is never deleted.
+		const labelled = made.created ? true : isManaged((await step(this, `reading the topic ${topic}`, undo, async () => await pubsubGetTopic(this, topic)))?.labels);
+		createdTopic = labelled || (sameTopic && previous.createdTopic);
 		const grant = await step(this, `granting ${GMAIL_PUSH_ACCOUNT} the Pub/Sub Publisher role on ${topic}`, undo, async () =>
 			await pubsubUpdateTopicPolicy(this, topic, (p) => withMember(p, PUBLISHER_ROLE, GMAIL_PUSH_MEMBER)),
 		);

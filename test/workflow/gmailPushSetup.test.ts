@@ -171,6 +171,34 @@ describe('activation (create mode)', () => {
 		expect(sandbox.pubsub.topics.size).toBe(0);
 	});
 
+	test('a topic create whose answer was lost (503 after Google made it) still counts as made by the trigger, so unpublish removes it', async () => {
+		sandbox.server.faults.push({ host: 'pubsub.googleapis.com', method: 'PUT', pathIncludes: '/topics/', count: 1, status: 503, when: 'after' });
+		const t = trigger(createParams());
+		const r = await t.activate();
+		expect(ourCalls().slice(0, 3)).toEqual(['topics.create 200', 'topics.create 409', 'topics.get 200']);
+		expect(r.staticData.push).toMatchObject({ createdTopic: true });
+		await t.deactivate();
+		expect(sandbox.pubsub.topics.size).toBe(0);
+	});
+
+	test('two triggers on one project share the default topic: the first to unpublish keeps it, the last removes it', async () => {
+		const a = trigger(createParams(), {}, credentials());
+		await a.activate();
+		sandbox.oauth.addUser({ email: 'sam@acme-crm.test', name: 'Sam' });
+		const samCreds = oauthCredentials(sandbox, { gmailRead: true, pubsub: true }, { email: 'sam@acme-crm.test' }).credentials;
+		// Another workflow (its own webhook id, so its own URL and subscription), another mailbox.
+		const optsB = { parameters: createParams() as never, credentials: samCreds, credentialTypes: [new GoogleConnectorOAuth2Api()], staticData: {} as IDataObject, webhookId: 'second-trigger' };
+		await activateWebhook(new PushSetupHarness(), optsB);
+		expect(sandbox.pubsub.subscriptions.size).toBe(2);
+		expect(optsB.staticData.push).toMatchObject({ createdTopic: true });
+		await a.deactivate();
+		expect(sandbox.pubsub.topics.has(TOPIC)).toBe(true);
+		expect(sandbox.pubsub.subscriptions.size).toBe(1);
+		await deactivateWebhook(new PushSetupHarness(), optsB);
+		expect(sandbox.pubsub.topics.size).toBe(0);
+		expect(sandbox.pubsub.subscriptions.size).toBe(0);
+	});
+
 	test('settings are checked before any call: an error naming the field, nothing sent', async () => {
 		const error = await trigger(createParams({ projectId: 'Acme CRM' })).activate().catch((e: Error) => e);
 		expect(error).toBeInstanceOf(Error);
