@@ -13,6 +13,7 @@ import { GoogleConnectorOAuth2Api } from '../credentials/GoogleConnectorOAuth2Ap
 import { YouTubeSyncTrigger } from '../nodes/YouTubeSyncTrigger/YouTubeSyncTrigger.node';
 import { startSandbox } from '../test/sandbox';
 import { Poller, harnessLogger } from '../test/helpers/workflow';
+import type { RecordingLogger } from '../test/helpers/logger';
 import { seededRandom as prng } from '../test/sandbox/server';
 
 const VIDEOS = 1000;
@@ -105,6 +106,7 @@ type Arrival = { id: string; watched?: boolean };
  * trigger, durable cursors); `arrive(minute)` adds that minute's comments before the polls.
  */
 async function simulateDay(
+	logger: RecordingLogger,
 	sandbox: Sandbox,
 	credentials: () => IDataObject,
 	dayStart: number,
@@ -156,6 +158,8 @@ async function simulateDay(
 			}
 		}
 		await onMinute?.(minute);
+		// The harness logger records every line; a simulated day would hold millions of them.
+		logger.clear();
 		if (minute % 240 === 0) process.stderr.write(`  minute ${minute}: ${runs.map((r) => `${r.name} ${r.emitted} emitted, ${r.units} units`).join('; ')}; ${((realNow() - started) / 1000).toFixed(0)} s\n`);
 	}
 	return runs.map((r) => ({
@@ -205,7 +209,7 @@ function connect(sandbox: Sandbox, email: string) {
 }
 
 /** A: a large channel (1,000 videos, 10,000 threads over a year), 200 new comments a day. */
-async function scenarioA(sandbox: Sandbox, dayStart: number, rand: () => number): Promise<void> {
+async function scenarioA(logger: RecordingLogger, sandbox: Sandbox, dayStart: number, rand: () => number): Promise<void> {
 	const yt = sandbox.youtube;
 	const yearMs = 365 * 86_400_000;
 	const a = connect(sandbox, 'bench-a@acme-crm.test');
@@ -228,6 +232,7 @@ async function scenarioA(sandbox: Sandbox, dayStart: number, rand: () => number)
 	let baselineSampled = 0;
 	const started = realNow();
 	const figures = await simulateDay(
+		logger,
 		sandbox,
 		a.credentials,
 		dayStart,
@@ -279,7 +284,7 @@ async function scenarioA(sandbox: Sandbox, dayStart: number, rand: () => number)
  * new threads and 300 replies to the threads written before it. Goal: those replies arrive within
  * 10 minutes, at ≤ 3,000 units a day.
  */
-async function scenarioB(sandbox: Sandbox, dayStart: number, rand: () => number): Promise<void> {
+async function scenarioB(logger: RecordingLogger, sandbox: Sandbox, dayStart: number, rand: () => number): Promise<void> {
 	const yt = sandbox.youtube;
 	const b = connect(sandbox, 'bench-b@acme-crm.test');
 	const videos = Array.from({ length: 20 }, () => yt.addVideo(b.channel.id, { publishedAt: iso(dayStart - 40 * 86_400_000) }));
@@ -296,6 +301,7 @@ async function scenarioB(sandbox: Sandbox, dayStart: number, rand: () => number)
 	let ti = 0;
 	const started = realNow();
 	const figures = await simulateDay(
+		logger,
 		sandbox,
 		b.credentials,
 		dayStart,
@@ -329,7 +335,7 @@ async function scenarioB(sandbox: Sandbox, dayStart: number, rand: () => number)
 }
 
 async function main() {
-	harnessLogger();
+	const logger = harnessLogger();
 	const sandbox = await startSandbox({ seed: 5 });
 	sandbox.server.useInThisProcess();
 	sandbox.server.recordRequests = false;
@@ -340,8 +346,8 @@ async function main() {
 	const dayStart = Date.now();
 	// YT_BENCH=A or B runs one scenario (B on an older commit gives its figures side by side).
 	const only = process.env.YT_BENCH;
-	if (only !== 'B') await scenarioA(sandbox, dayStart, rand);
-	if (only !== 'A') await scenarioB(sandbox, dayStart, prng(99));
+	if (only !== 'B') await scenarioA(logger, sandbox, dayStart, rand);
+	if (only !== 'A') await scenarioB(logger, sandbox, dayStart, prng(99));
 	agent.destroy();
 	await sandbox.close();
 }

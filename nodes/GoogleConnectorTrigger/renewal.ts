@@ -7,7 +7,7 @@ import { hubRequest } from '../shared/transport/websubHub';
 import type { WebhookSecrets } from '../shared/webhook/credential';
 import { confirmationOf } from '../shared/webhook/hubIntents';
 import { channelIdFromTopic } from '../shared/webhook/atom';
-import { needsRenewal, parseChannelIds, secretFor, topicFor, unconfirmed, type PushState, type PushSubscription } from '../shared/webhook/websub';
+import { needsRenewal, parseChannelIds, secretFor, topicCallback, topicFor, unconfirmed, type PushState, type PushSubscription } from '../shared/webhook/websub';
 import type { TriggerState } from './delivery';
 
 /** The callback URL the trigger registers with the hub. */
@@ -17,9 +17,9 @@ export function pushCallback(webhookUrl: string, orgId: string): string {
 	return `${webhookUrl}?${q.toString()}`;
 }
 
-/** This trigger's own callback (its production URL with the action and org). */
-export function ownCallback(ctx: IWebhookFunctions | IHookFunctions): string {
-	return pushCallback(ctx.getNodeWebhookUrl('default') ?? '', String(ctx.getNodeParameter('orgId', '') ?? '').trim());
+/** This trigger's own callback for a topic (its production URL with the action, org and the topic's proof). */
+export function ownCallback(ctx: IWebhookFunctions | IHookFunctions, topic: string, pushKey: string | undefined): string {
+	return topicCallback(pushCallback(ctx.getNodeWebhookUrl('default') ?? '', String(ctx.getNodeParameter('orgId', '') ?? '').trim()), topic, pushKey);
 }
 
 export function randomSecret(): string {
@@ -92,10 +92,9 @@ export async function awaitConfirmations(push: PushState, maxMs: number): Promis
  */
 export async function renewIfDue(this: IWebhookFunctions, state: TriggerState, secrets: WebhookSecrets): Promise<void> {
 	const now = Date.now();
-	const callback = ownCallback(this);
 	if (!state.push) state.push = {};
 	const push = state.push as PushState;
-	for (const topic of configuredTopics(this)) if (!push[topic]) push[topic] = rebuiltRecord(topic, callback, secrets);
+	for (const topic of configuredTopics(this)) if (!push[topic]) push[topic] = rebuiltRecord(topic, ownCallback(this, topic, secrets.pushKey || undefined), secrets);
 	applyConfirmations(push);
 	let renewed = 0;
 	for (const sub of Object.values(push)) {

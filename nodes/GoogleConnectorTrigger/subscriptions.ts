@@ -4,7 +4,7 @@ import { NodeOperationError, type IDataObject, type IHookFunctions, type IWebhoo
 import { asNodeError } from '../shared/transport';
 import { hubRequest } from '../shared/transport/websubHub';
 import { webhookSecrets } from '../shared/webhook/credential';
-import { parseChannelIds, secretFor, subscriptionsCurrent, topicFor, type PushState } from '../shared/webhook/websub';
+import { parseChannelIds, secretFor, subscriptionsCurrent, topicCallback, topicFor, type PushState } from '../shared/webhook/websub';
 import type { TriggerOptions, TriggerState } from './delivery';
 import { awaitConfirmations, pushCallback, randomSecret } from './renewal';
 
@@ -32,17 +32,22 @@ function channelIds(ctx: IHookFunctions): string[] {
 	}
 }
 
-function callbackOf(ctx: IHookFunctions): string {
+/** Per topic, the callback this trigger registers (its URL with the topic's proof). */
+function callbacksOf(ctx: IHookFunctions, pushKey: string | undefined): (topic: string) => string {
 	const url = ctx.getNodeWebhookUrl('default');
 	if (!url) throw new NodeOperationError(ctx.getNode(), 'n8n did not give this trigger a webhook URL');
-	return pushCallback(url, String(ctx.getNodeParameter('orgId', '') ?? '').trim());
+	const base = pushCallback(url, String(ctx.getNodeParameter('orgId', '') ?? '').trim());
+	return (topic) => topicCallback(base, topic, pushKey);
 }
 
 /** Whether every configured channel has a current subscription to this trigger's URL. */
 export async function subscriptionsExist(this: IHookFunctions): Promise<boolean> {
 	checkOidcSettings(this);
 	const state = this.getWorkflowStaticData('node') as TriggerState;
-	return subscriptionsCurrent(state.push as PushState | undefined, channelIds(this), callbackOf(this), Date.now());
+	const ids = channelIds(this);
+	if (ids.length === 0) return subscriptionsCurrent(state.push as PushState | undefined, ids, (t) => t, Date.now());
+	const { pushKey } = await webhookSecrets(this as unknown as IWebhookFunctions);
+	return subscriptionsCurrent(state.push as PushState | undefined, ids, callbacksOf(this, pushKey || undefined), Date.now());
 }
 
 /** Unsubscribes channels no longer configured, then subscribes every configured one. */
@@ -51,17 +56,17 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 	const ids = channelIds(this);
 	const state = this.getWorkflowStaticData('node') as TriggerState;
 	const push = (state.push ?? {}) as PushState;
-	const callback = callbackOf(this);
 	const secrets = await webhookSecrets(this as unknown as IWebhookFunctions);
 	if (ids.length && !secrets.pushKey)
 		throw new NodeOperationError(this.getNode(), 'Set a Push Key in the webhook credential before subscribing YouTube channels to push');
+	const callbackFor = callbacksOf(this, secrets.pushKey || undefined);
 	const wanted = new Set(ids.map(topicFor));
 	const failures: string[] = [];
 	// Channels no longer configured: unsubscribe.
 	for (const sub of Object.values(push)) {
-		if (wanted.has(sub.topic) && sub.callback === callback) continue;
+		if (wanted.has(sub.topic) && sub.callback === callbackFor(sub.topic)) continue;
 		try {
-			await hubRequest(this, { mode: 'unsubscribe', topic: sub.topic, callback: sub.callback || callback, pushKey: secrets.pushKey });
+			await hubRequest(this, { mode: 'unsubscribe', topic: sub.topic, callback: sub.callback || callbackFor(sub.topic), pushKey: secrets.pushKey });
 		} catch (error) {
 			this.logger.warn(`Google Connector Trigger could not unsubscribe ${sub.channelId}: ${(error as Error).message}`);
 		}
@@ -69,6 +74,7 @@ export async function subscribe(this: IHookFunctions): Promise<boolean> {
 	}
 	for (const channelId of ids) {
 		const topic = topicFor(channelId);
+		const callback = callbackFor(topic);
 		const existing = push[topic];
 		const secret = existing?.secret || secretFor(secrets.pushKey, topic, randomSecret);
 		push[topic] = {

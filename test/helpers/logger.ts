@@ -76,6 +76,11 @@ export class RecordingLogger implements WorkflowLogger {
 		return this.records.map((r) => r.line);
 	}
 
+	/** The lines logged since record `start` (a long run must not re-map every earlier line per call). */
+	linesSince(start: number): string[] {
+		return this.records.slice(start).map((r) => r.line);
+	}
+
 	clear() {
 		this.records.length = 0;
 	}

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { uploadAtom, YT_TOPIC, type Sandbox } from '../sandbox';
 import { namespaceFloodAtom } from '../sandbox/hub';
 import { HOST_SETUP_TIMEOUT, http, startHostWithSandbox, stopHostWithSandbox, type HttpResult, type N8nHost } from './n8nHost';
+import { topicCallback } from '../../nodes/shared/webhook/websub';
 
 const TRIGGER = 'n8n-nodes-google-connector.googleConnectorTrigger';
 const SECRETS = { leadFormKey: 'host-lead-form-key-7f3a9c', sharedSecret: 'host-shared-secret-4b8e2d6f1a9c', pushKey: 'host-push-key-9d2f7a4c1e8b6a3f' };
@@ -94,8 +95,8 @@ afterAll(() => stopHostWithSandbox({ sandbox, n8n }));
 test('activation: the trigger subscribed both channels; the hub verified them over HTTP; a foreign topic and an unasked mode get 404', async () => {
 	const forms = sandbox.server.seen('pubsubhubbub.appspot.com', '/subscribe', 'POST').map((r) => new URLSearchParams(r.body));
 	expect(forms.map((f) => [f.get('hub.mode'), f.get('hub.topic'), f.get('hub.callback')])).toEqual([
-		['subscribe', YT_TOPIC + CH1, `${base}?action=youtube-webhook&orgid=${ORG}`],
-		['subscribe', YT_TOPIC + CH2, `${base}?action=youtube-webhook&orgid=${ORG}`],
+		['subscribe', YT_TOPIC + CH1, topicCallback(`${base}?action=youtube-webhook&orgid=${ORG}`, YT_TOPIC + CH1, SECRETS.pushKey)],
+		['subscribe', YT_TOPIC + CH2, topicCallback(`${base}?action=youtube-webhook&orgid=${ORG}`, YT_TOPIC + CH2, SECRETS.pushKey)],
 	]);
 	expect(sandbox.hub.verifications.map((v) => [v.topic, v.status, v.confirmed]).sort()).toEqual([
 		[YT_TOPIC + CH1, 200, true],

@@ -54,6 +54,8 @@ export class QueueCluster {
 	readonly balanced: string[] = [];
 	balancerPort = 0;
 	rest!: N8nRest;
+	/** Extra env of the main only, read at each (re)start (e.g. n8n's scheduler and durable poll cursors). */
+	mainEnv: Record<string, string> = {};
 	private balancer?: Server;
 	private next = 0;
 
@@ -164,6 +166,7 @@ export class QueueCluster {
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '10',
 			NODE_ENV: 'production',
 			...(this.opts.env ?? {}),
+			...(role === 'main' ? this.mainEnv : {}),
 			...extra,
 		});
 		for (const k of Object.keys(env)) if (k.startsWith('JEST_') || k === 'TS_JEST_LOG') delete env[k];
@@ -262,9 +265,9 @@ export class QueueCluster {
 		}
 	}
 
-	/** Restarts the main (same folder, port and key) and logs in again. */
-	async restartMain(): Promise<void> {
-		await this.main.stop();
+	/** Restarts the main (same folder, port and key) and logs in again; `kill`: SIGKILL instead of n8n's shutdown. */
+	async restartMain(opts: { kill?: boolean } = {}): Promise<void> {
+		await (opts.kill ? this.main.kill() : this.main.stop());
 		await this.main.start();
 		this.rest.cookie = undefined;
 		await this.rest.login();

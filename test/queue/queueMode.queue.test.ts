@@ -37,10 +37,10 @@ beforeAll(async () => {
 		{ ...REDIS_CRED, type: 'redis', data: { host: '127.0.0.1', port: cluster.redis!.port, database: 0, password: '' } },
 	]);
 	await cluster.importWorkflow(VARIANTS.map((v) => chainWorkflow(v.id, `Google events (${v.id})`, [connectorTrigger(v.hook, CHANNEL, WEBHOOK_CRED), ...v.tail()])));
-	// The hub verifies some seconds after the subscribe request: by then the main has saved the activation's
-	// static data, which the webhook process answering the verification reads. (A hub verifying within the
-	// activation itself gets 404 from a webhook process: README, Known limits; seen here with a 500 ms hub.)
-	sandbox.hub.verifyDelayMs = 15_000;
+	// A hub that verifies 300 ms after the subscribe request, while the main is still publishing: the webhook
+	// process answering it has neither the request in memory nor in static data (the main saves it later),
+	// and recognises it by the topic's proof in the callback URL (before that proof: 404 for all three).
+	sandbox.hub.verifyDelayMs = 300;
 	for (const v of VARIANTS) await cluster.activateWorkflow(v.id);
 	await sandbox.hub.settled();
 }, HOST_SETUP_TIMEOUT);
@@ -72,6 +72,10 @@ test('the trigger on both webhook processes: activation subscribes through the m
 	const subs = sandbox.server.seen('pubsubhubbub.appspot.com', '/subscribe', 'POST').map((r) => new URLSearchParams(r.body));
 	expect(subs.filter((f) => f.get('hub.mode') === 'subscribe' && f.get('hub.topic') === YT_TOPIC + CHANNEL)).toHaveLength(VARIANTS.length);
 	expect(sandbox.hub.verifications.filter((v) => v.topic === YT_TOPIC + CHANNEL).map((v) => [v.status, v.confirmed])).toEqual(VARIANTS.map(() => [200, true]));
+	const verified = sandbox.hub.verifications.filter((v) => v.topic === YT_TOPIC + CHANNEL);
+	report(`hub verifications ${verified.map((v) => `${v.status}${v.confirmed ? ' confirmed' : ''}`).join(', ')} (hub delay ${sandbox.hub.verifyDelayMs} ms); answered by ${JSON.stringify(cluster.balanced.slice(0, VARIANTS.length))}`);
+	const saved = await cluster.sql<{ id: string; staticData: any }>(`SELECT id, "staticData" FROM workflow_entity WHERE id IN (${VARIANTS.map((v) => `'${v.id}'`).join(',')})`);
+	report(`push records as saved: ${JSON.stringify(saved.map((r) => { const d = typeof r.staticData === 'string' ? JSON.parse(r.staticData) : r.staticData; const rec = Object.values<any>(d?.['node:Google']?.push ?? {})[0]; return [r.id, rec ? { requestedAt: rec.requestedAt, verifiedAt: rec.verifiedAt } : null]; }))}`);
 	expect(new Set(cluster.balanced)).toEqual(new Set(['webhook-1', 'webhook-2']));
 
 	const wf = VARIANTS[0];
@@ -268,4 +272,101 @@ test('Gmail Sync and YouTube Sync: polls run in the main, executions on workers;
 	}
 	expect(cluster.logText()).not.toContain(grant.access_token);
 	report(`polls: gmail runs ${JSON.stringify(finalGmail.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}, youtube runs ${JSON.stringify(finalYt.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}`);
+	// The next test restarts the main with the scheduler on: these two stop polling first.
+	await cluster.deactivateWorkflow(GMAIL_WF);
+	await cluster.deactivateWorkflow(YT_WF);
 });
+
+test('durable poll cursors in queue mode (scheduler chain on in the main): every message and comment in the sandbox mailbox and channel emitted exactly once across a worker killed mid-run and the main killed mid-poll', async () => {
+	const EMAIL2 = 'durable@acme-crm.test';
+	const CRED = { id: 'queueDurableCred1', name: 'Google (durable cursors, queue)' };
+	const GMAIL_WF = 'queueGmailDurab01';
+	const YT_WF = 'queueYTDurable001';
+	const g = sandbox.gmail;
+	const yt = sandbox.youtube;
+	// What n8n 2.41 needs for durable cursors (PollCursorService: the scheduler, its poll triggers and the
+	// publication service, the default); only the main polls, so only the main gets them.
+	cluster.mainEnv = { N8N_SCHEDULER_ENABLED: 'true', N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true', N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true', N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true' };
+	await cluster.restartMain();
+	expect(cluster.main.logs.join('\n')).not.toMatch(/durable poll cursors stay disabled/);
+	const clients = g.label('Clients', EMAIL2);
+	const old = g.insertMessage({ account: EMAIL2, from: 'Old <old@client.test>', subject: 'before activation', labelIds: ['INBOX', clients.id] });
+	const channel = yt.addChannel({ ownerEmail: EMAIL2, title: 'Durable sync', handle: '@durablesync' });
+	const video = yt.addVideo(channel.id, { title: 'Durable video' });
+	const oldComment = yt.addComment(video.id, { text: 'before activation' });
+	const grant = sandbox.oauth.issueGrant({ email: EMAIL2, scopes: [`${G}gmail.readonly`, `${G}youtube.readonly`] });
+	await cluster.importCredential([{ ...CRED, type: 'googleConnectorOAuth2Api', data: { ...CLIENT, gmailRead: true, youtubeRead: true, oauthTokenData: grant } }]);
+	await cluster.importWorkflow([
+		chainWorkflow(GMAIL_WF, 'Gmail durable (queue)', [gmailTrigger(CRED, clients.id), waitNode(20), noOp('Done')]),
+		chainWorkflow(YT_WF, 'YouTube durable (queue)', [youtubeTrigger(CRED), noOp('Done')]),
+	]);
+	const historyCalls = () => sandbox.server.seen(/googleapis\.com$/, '/gmail/v1/users/me/history').filter((r) => sandbox.oauth.accessTokens.get(String(r.headers.authorization ?? '').replace(/^Bearer /i, ''))?.user.email === EMAIL2);
+	await cluster.activateWorkflow(GMAIL_WF);
+	await cluster.activateWorkflow(YT_WF);
+
+	// Mail and a comment in the first minute after activation (n8n drops what the activation poll staged).
+	const m1 = g.insertMessage({ account: EMAIL2, from: 'ingrid@client.test', subject: 'Durable 1', labelIds: ['INBOX', clients.id] });
+	const c1 = yt.addComment(video.id, { text: 'Durable comment 1', author: 'Ingrid' });
+	const e1 = await waitFor('the Gmail run with m1 on a worker', async () => {
+		const run = (await executionsOf(cluster, GMAIL_WF)).find((r) => r.text.includes(m1.id));
+		return run && cluster.ranOn(run.id) ? run : undefined;
+	}, 180_000, 250);
+	const victim = cluster.workers.find((w) => w.name === cluster.ranOn(e1.id))!;
+	await victim.kill();
+
+	// m2 arrives; the main is SIGKILLed while its poll holds m2 (history read, the fetch held up 30 s).
+	const m2 = g.insertMessage({ account: EMAIL2, from: 'ingrid@client.test', subject: 'Durable 2', labelIds: ['INBOX', clients.id] });
+	const c2 = yt.addComment(video.id, { text: 'Durable comment 2', author: 'Ingrid' });
+	const m2At = Date.now();
+	const hold = { host: /googleapis\.com$/, pathIncludes: '/batch/gmail', count: 1, latencyMs: 30_000, status: 503 };
+	sandbox.server.faults.push(hold);
+	await waitFor('the poll that reads m2', () => (historyCalls().some((r) => r.at >= m2At && r.status === 200) ? true : undefined), 150_000, 200);
+	await sleep(2000);
+	await cluster.main.kill();
+	sandbox.server.faults.splice(sandbox.server.faults.indexOf(hold), 1);
+	await Promise.all([victim.start(), cluster.restartMain({ kill: true })]);
+	const m3 = g.insertMessage({ account: EMAIL2, from: 'ingrid@client.test', subject: 'Durable 3 (after the restart)', labelIds: ['INBOX', clients.id] });
+
+	const crashed = await waitFor('the killed run to be marked', async () => {
+		const run = (await executionsOf(cluster, GMAIL_WF)).find((r) => r.id === e1.id)!;
+		return ['crashed', 'error', 'failed'].includes(run.status) ? run : undefined;
+	}, 150_000);
+	report(`durable: killed run ${e1.id} ${crashed.status}`);
+	await waitFor('the Gmail runs with m2 and m3', async () => {
+		const runs = await executionsOf(cluster, GMAIL_WF);
+		return [m2, m3].every((m) => runs.some((r) => r.text.includes(m.id) && r.status === 'success')) ? true : undefined;
+	}, 240_000);
+	await waitFor('the YouTube runs with c1 and c2', async () => {
+		const runs = await executionsOf(cluster, YT_WF);
+		return [c1, c2].every((c) => runs.some((r) => r.text.includes(c.id) && r.status === 'success')) ? true : undefined;
+	}, 120_000);
+	// One more poll after the last emission: a cursor that was not committed would emit again here.
+	const polls = historyCalls().length;
+	await waitFor('one more Gmail poll', () => (historyCalls().length > polls ? true : undefined), 120_000);
+	await sleep(5000);
+
+	const gmailRuns = await executionsOf(cluster, GMAIL_WF);
+	const ytRuns = await executionsOf(cluster, YT_WF);
+	// Against the sandbox: every message with the label, except the one before activation, in exactly one
+	// execution (m1 in the killed one, kept there for a retry), and no execution holds anything else.
+	const mailbox = [...g.mailbox(EMAIL2).messages.values()].filter((m) => m.labelIds.includes(clients.id)).map((m) => m.id);
+	expect(mailbox.sort()).toEqual([old.id, m1.id, m2.id, m3.id].sort());
+	const inRuns = (runs: ExecutionRecord[], id: string) => runs.filter((r) => r.text.includes(id)).length;
+	expect(mailbox.map((id) => [id, inRuns(gmailRuns, id)])).toEqual(mailbox.map((id) => [id, id === old.id ? 0 : 1]));
+	expect(gmailRuns.find((r) => r.text.includes(m1.id))!.id).toBe(e1.id);
+	const emittedIds = gmailRuns.filter((r) => r.id !== e1.id).flatMap((r) => (r.nodes['New mail'] ?? []).map((i) => i.messageId));
+	expect(emittedIds.filter((id) => id !== undefined).sort()).toEqual([m2.id, m3.id].sort());
+	const channelComments = [oldComment.id, c1.id, c2.id];
+	expect(channelComments.map((id) => [id, inRuns(ytRuns, id)])).toEqual(channelComments.map((id) => [id, id === oldComment.id ? 0 : 1]));
+	expect(ytRuns.flatMap((r) => (r.nodes['New comment'] ?? []).map((i) => i.commentId)).sort()).toEqual([c1.id, c2.id].sort());
+	expect(ytRuns.map((r) => r.status)).toEqual(ytRuns.map(() => 'success'));
+	expect(gmailRuns.filter((r) => r.id !== e1.id).map((r) => r.status)).toEqual(gmailRuns.filter((r) => r.id !== e1.id).map(() => 'success'));
+	for (const r of [...gmailRuns, ...ytRuns]) expect(cluster.ranOn(r.id)).toMatch(/^worker-/);
+	// The cursors live in poller_state (committed with each execution), one row per trigger.
+	const state = await cluster.sql<{ workflowId: string; cursor: any }>(`SELECT "workflowId", cursor FROM poller_state WHERE "workflowId" IN ('${GMAIL_WF}', '${YT_WF}') ORDER BY "workflowId"`);
+	expect(state.map((r) => r.workflowId).sort()).toEqual([GMAIL_WF, YT_WF].sort());
+	const gmailCursor = state.find((r) => r.workflowId === GMAIL_WF)!.cursor;
+	expect((typeof gmailCursor === 'string' ? JSON.parse(gmailCursor) : gmailCursor).gmailSync).toMatchObject({ account: EMAIL2 });
+	expect(cluster.logText()).not.toContain(grant.access_token);
+	report(`durable: gmail runs ${JSON.stringify(gmailRuns.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}, youtube runs ${JSON.stringify(ytRuns.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}; ${historyCalls().length} history.list calls`);
+}, 900_000);

@@ -6,6 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { GoogleConnectorTrigger } from '../../nodes/GoogleConnectorTrigger/GoogleConnectorTrigger.node';
 import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebhookApi.credentials';
 import { deriveTopicSecret } from '../../nodes/shared/webhook/signature';
+import { topicCallback } from '../../nodes/shared/webhook/websub';
 import { seenBefore, type DedupeBucket } from '../../nodes/shared/webhook/dedupe';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { startSandbox, uploadAtom, YT_TOPIC, type Sandbox } from '../sandbox';
@@ -59,7 +60,7 @@ describe('YouTube push lifecycle', () => {
 			const form = new URLSearchParams(posts[i].body);
 			expect(form.get('hub.mode')).toBe('subscribe');
 			expect(form.get('hub.topic')).toBe(YT_TOPIC + ch);
-			expect(form.get('hub.callback')).toBe(`${WEBHOOK_URL}?action=youtube-webhook`);
+			expect(form.get('hub.callback')).toBe(topicCallback(`${WEBHOOK_URL}?action=youtube-webhook`, YT_TOPIC + ch, SECRETS.pushKey));
 			expect(form.get('hub.secret')).toBe(deriveTopicSecret(SECRETS.pushKey, YT_TOPIC + ch));
 			expect(Number(form.get('hub.lease_seconds'))).toBeGreaterThanOrEqual(432_000);
 			expect(form.get('hub.verify_token')).toMatch(/^\d+\./);
@@ -175,6 +176,9 @@ describe('YouTube push lifecycle', () => {
 		const forms = sandbox.server.seen('pubsubhubbub.appspot.com', '/subscribe', 'POST').map((x) => new URLSearchParams(x.body));
 		const push = staticData.push as Record<string, IDataObject>;
 		expect(forms.map((f) => f.get('hub.secret'))).toEqual([push[YT_TOPIC + CH1].secret, push[YT_TOPIC + CH2].secret]);
+		// The very callbacks the trigger registered (so this renews those subscriptions, not new ones); the output omits the proof.
+		expect(forms.map((f) => f.get('hub.callback'))).toEqual([push[YT_TOPIC + CH1].callback, push[YT_TOPIC + CH2].callback]);
+		expect(r.json.Renew.map((j) => j.callback)).toEqual([`${WEBHOOK_URL}?action=youtube-webhook`, `${WEBHOOK_URL}?action=youtube-webhook`]);
 		await sandbox.hub.settled();
 		expect(sandbox.hub.verifications.slice(before).map((v) => v.confirmed)).toEqual([true, true]);
 		expect(JSON.stringify(r.json)).not.toContain(SECRETS.pushKey);

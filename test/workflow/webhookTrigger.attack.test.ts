@@ -11,6 +11,7 @@ import { GoogleConnectorWebhookApi } from '../../credentials/GoogleConnectorWebh
 import { deriveTopicSecret } from '../../nodes/shared/webhook/signature';
 import { forgetGoogleCerts } from '../../nodes/shared/transport/googleCerts';
 import { forgetHubIntents } from '../../nodes/shared/webhook/hubIntents';
+import { topicCallback } from '../../nodes/shared/webhook/websub';
 import { runs, triggerHarness } from '../helpers/webhookTrigger';
 import { startSandbox, YT_TOPIC, type Sandbox } from '../sandbox';
 import { activateWebhook, deactivateWebhook, runWorkflow, startNode, chain, webhookCall, BASE_URL, CredentialTypeRegistry, TestCredentialsHelper, type CredentialsMap, type WebhookCallResult } from '../helpers/workflow';
@@ -21,6 +22,8 @@ const credentials: CredentialsMap = { googleConnectorWebhookApi: { id: 'w1', nam
 const credentialTypes = [new GoogleConnectorWebhookApi()];
 const WEBHOOK_URL = `${BASE_URL}/webhook/harness-webhook-id/google`;
 const CALLBACK = `${WEBHOOK_URL}?action=youtube-webhook`;
+/** The callback the trigger registers for a channel: its URL with the topic's proof. */
+const cbFor = (channelId: string) => topicCallback(CALLBACK, YT_TOPIC + channelId, SECRETS.pushKey);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -88,8 +91,8 @@ describe('16: YouTube push without hub.verify_token echo (W3C WebSub hub)', () =
 			[YT_TOPIC + a, 'subscribe', 200, true, undefined],
 			[YT_TOPIC + b, 'subscribe', 200, true, undefined],
 		]);
-		expect(sandbox.hub.subscription(YT_TOPIC + a, CALLBACK)).toBeDefined();
-		expect(sandbox.hub.subscription(YT_TOPIC + b, CALLBACK)).toBeDefined();
+		expect(sandbox.hub.subscription(YT_TOPIC + a, cbFor(a))).toBeDefined();
+		expect(sandbox.hub.subscription(YT_TOPIC + b, cbFor(b))).toBeDefined();
 		const [d] = await sandbox.hub.notifyUpload([{ videoId: 'w3cVideo001', channelId: a }]);
 		expect(d.status).toBe(200);
 
@@ -99,8 +102,8 @@ describe('16: YouTube push without hub.verify_token echo (W3C WebSub hub)', () =
 			['unsubscribe', 200, true],
 			['unsubscribe', 200, true],
 		]);
-		expect(sandbox.hub.subscription(YT_TOPIC + a, CALLBACK)).toBeUndefined();
-		expect(sandbox.hub.subscription(YT_TOPIC + b, CALLBACK)).toBeUndefined();
+		expect(sandbox.hub.subscription(YT_TOPIC + a, cbFor(a))).toBeUndefined();
+		expect(sandbox.hub.subscription(YT_TOPIC + b, cbFor(b))).toBeUndefined();
 	});
 
 	test('a restart after a subscription the hub never confirmed subscribes again (instead of trusting the estimate)', async () => {
@@ -117,7 +120,7 @@ describe('16: YouTube push without hub.verify_token echo (W3C WebSub hub)', () =
 		const again = await publish(staticData, p);
 		expect(again.existed).toBe(false);
 		expect(subscribePosts().map((f) => [f.get('hub.mode'), f.get('hub.topic')])).toEqual([['subscribe', YT_TOPIC + a]]);
-		expect(sandbox.hub.subscription(YT_TOPIC + a, CALLBACK)).toBeDefined();
+		expect(sandbox.hub.subscription(YT_TOPIC + a, cbFor(a))).toBeDefined();
 	});
 });
 
@@ -132,7 +135,7 @@ describe('17: activation race with two channels', () => {
 			await publish(staticData, p);
 			for (const ch of [a, b]) {
 				const rec = record(staticData, ch);
-				const hubSub = sandbox.hub.subscription(YT_TOPIC + ch, CALLBACK);
+				const hubSub = sandbox.hub.subscription(YT_TOPIC + ch, cbFor(ch));
 				// The trigger and the hub each stamp the lease with their own clock reading: equal within a few ms.
 				const ok = !!rec && !!hubSub && rec.verifiedAt !== null && Math.abs((rec.expiresAt as number) - hubSub.expiresAt) < 5000;
 				outcomes.push(ok ? 'kept' : rec ? `record without confirmation (${JSON.stringify({ verifiedAt: rec.verifiedAt, expiresAt: rec.expiresAt })})` : 'record lost');
@@ -160,8 +163,8 @@ describe('17: activation race with two channels', () => {
 			['subscribe', YT_TOPIC + b, deriveTopicSecret(SECRETS.pushKey, YT_TOPIC + b)],
 		]);
 		const rec = record(staticData, b);
-		expect(rec).toMatchObject({ channelId: b, callback: CALLBACK, mode: 'subscribe' });
-		expect(Math.abs((rec!.expiresAt as number) - sandbox.hub.subscription(YT_TOPIC + b, CALLBACK)!.expiresAt)).toBeLessThan(5000);
+		expect(rec).toMatchObject({ channelId: b, callback: cbFor(b), mode: 'subscribe' });
+		expect(Math.abs((rec!.expiresAt as number) - sandbox.hub.subscription(YT_TOPIC + b, cbFor(b))!.expiresAt)).toBeLessThan(5000);
 	});
 });
 
@@ -186,6 +189,37 @@ describe('18: forged verifications', () => {
 		expect(subscribePosts()).toHaveLength(0);
 	});
 
+	test('the callback proof (queue mode: the webhook process that gets the verification never saw the request): a subscribe verification on the topic\'s own callback is answered with a lease no longer than asked for; an unsubscribe, another topic\'s proof or a made-up proof is refused', async () => {
+		const [a, b] = [channel(), channel()];
+		const p = params([a, b]);
+		// The main published: the hub holds the subscriptions at each topic's callback.
+		const mainData: IDataObject = {};
+		hubToTrigger(mainData, p);
+		await publish(mainData, p);
+		expect(subscribePosts().slice(-2).map((f) => f.get('hub.callback')).sort()).toEqual([cbFor(a), cbFor(b)].sort());
+		// Another process: nothing in memory, the main's static data not saved yet.
+		forgetHubIntents();
+		const otherData: IDataObject = {};
+		hubToTrigger(otherData, p);
+		const ours = await sandbox.hub.forgeVerification(cbFor(a), YT_TOPIC + a, 'subscribe', { lease: 432_000 });
+		expect([ours.status, ours.confirmed]).toEqual([200, true]);
+		expect(record(otherData, a)).toMatchObject({ channelId: a, callback: cbFor(a), leaseSeconds: 432_000 });
+		// A lease beyond what we ask for is recorded as what we asked for (828,000 s).
+		await sandbox.hub.forgeVerification(cbFor(a), YT_TOPIC + a, 'subscribe', { lease: 100_000_000 });
+		expect(record(otherData, a)!.leaseSeconds).toBe(828_000);
+		const refused = [
+			await sandbox.hub.forgeVerification(cbFor(a), YT_TOPIC + a, 'unsubscribe'),
+			await sandbox.hub.forgeVerification(cbFor(a), YT_TOPIC + b, 'subscribe'),
+			await sandbox.hub.forgeVerification(`${CALLBACK}&proof=${'A'.repeat(32)}`, YT_TOPIC + b, 'subscribe'),
+			await sandbox.hub.forgeVerification(topicCallback(CALLBACK, YT_TOPIC + a, 'another-push-key'), YT_TOPIC + a, 'subscribe'),
+			// A channel this trigger does not watch, with a proof made with our key: still refused.
+			await sandbox.hub.forgeVerification(cbFor('UCnotwatchedxxxxxxxxxxxx'), YT_TOPIC + 'UCnotwatchedxxxxxxxxxxxx', 'subscribe'),
+		];
+		expect(refused.map((v) => [v.status, v.confirmed])).toEqual(Array(5).fill([404, false]));
+		expect(record(otherData, b)).toBeUndefined();
+		expect(sandbox.hub.subscription(YT_TOPIC + a, cbFor(a))).toBeDefined();
+	});
+
 	test('a hub granting 1 s leases is renewed at most once an hour, however many signed deliveries arrive', async () => {
 		const a = channel();
 		const staticData: IDataObject = {};
@@ -198,7 +232,7 @@ describe('18: forged verifications', () => {
 			await sandbox.hub.deliver(YT_TOPIC + a, '<feed xmlns="http://www.w3.org/2005/Atom"/>');
 			await sandbox.hub.settled();
 			// Keep the hub's short lease alive between deliveries, as a hub would right after renewing.
-			const s = sandbox.hub.subscription(YT_TOPIC + a, CALLBACK);
+			const s = sandbox.hub.subscription(YT_TOPIC + a, cbFor(a));
 			if (s) s.expiresAt = Date.now() + 1000;
 		}
 		expect(subscribePosts().length).toBeLessThanOrEqual(1);
@@ -224,12 +258,12 @@ describe('19: a quiet channel never lapses while the workflow is published', () 
 				await sandbox.hub.settled();
 			}
 			for (const ch of [a, b]) {
-				const s = sandbox.hub.subscription(YT_TOPIC + ch, CALLBACK);
+				const s = sandbox.hub.subscription(YT_TOPIC + ch, cbFor(ch));
 				if (!s || s.expiresAt <= t) lapses.push(`${ch} at day ${((t - start) / DAY).toFixed(2)}`);
 			}
 		}
 		expect(lapses).toEqual([]);
-		expect(sandbox.hub.subscription(YT_TOPIC + a, CALLBACK)!.expiresAt).toBeGreaterThan(start + 12 * DAY + 3 * DAY);
+		expect(sandbox.hub.subscription(YT_TOPIC + a, cbFor(a))!.expiresAt).toBeGreaterThan(start + 12 * DAY + 3 * DAY);
 	});
 });
 

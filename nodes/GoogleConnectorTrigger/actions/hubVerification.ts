@@ -2,12 +2,15 @@
 // and a request we are waiting for: this process's own pending request (hubIntents: the trigger's
 // activation or renewal, or Subscribe / Renew Push run here), the request recorded in static data
 // and not yet confirmed, or a hub.verify_token derived from the Push Key, for hubs that echo it.
+// A subscribe verification on a callback carrying the topic's proof (derived from the Push Key, known
+// only to us and the hub we gave it to) is answered too: another process (a webhook process in queue
+// mode) can then confirm what the main just asked for, before n8n has saved it.
 // Anything else is 404 and changes nothing; a verification never causes a hub request of its own.
 import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
 import { channelIdFromTopic } from '../../shared/webhook/atom';
 import { noteConfirmation, takeIntent } from '../../shared/webhook/hubIntents';
-import { verifyTokenValid } from '../../shared/webhook/signature';
-import { INTENT_MAX_AGE_SECONDS, safeChallenge, unconfirmed, type PushState } from '../../shared/webhook/websub';
+import { callbackProofValid, verifyTokenValid } from '../../shared/webhook/signature';
+import { CALLBACK_PROOF_PARAM, INTENT_MAX_AGE_SECONDS, REQUESTED_LEASE_SECONDS, safeChallenge, unconfirmed, type PushState } from '../../shared/webhook/websub';
 import { Reply, type Delivery, type Outcome } from '../delivery';
 import { queryValue } from '../request';
 import { configuredTopics, ownCallback, rebuiltRecord } from '../renewal';
@@ -32,14 +35,17 @@ export async function hubVerification(this: IWebhookFunctions, delivery: Deliver
 	if (!challenge) return refuse('missing or unusable challenge');
 	if (!known) return refuse('topic not subscribed by this trigger');
 	const now = Date.now();
-	const callback = ownCallback(this);
+	const callback = ownCallback(this, topic, secrets.pushKey || undefined);
 	const sub = push[topic];
 	const maxAge = INTENT_MAX_AGE_SECONDS * 1000;
 	const tokenOk = verifyTokenValid(secrets.pushKey, queryValue(query, 'hub.verify_token'), mode, topic, Math.floor(now / 1000), INTENT_MAX_AGE_SECONDS);
 	const storedOk = !!sub && sub.mode === mode && unconfirmed(sub) && now - sub.requestedAt < maxAge;
-	if (!tokenOk && !takeIntent(mode, topic, callback, now, maxAge) && !storedOk) return refuse(`no ${mode} request of ours is waiting for this topic`);
+	// Only a subscribe, and only for a configured channel: a wrongly confirmed unsubscribe would end the pushes.
+	const proofOk = mode === 'subscribe' && configuredTopics(this).includes(topic) && callbackProofValid(secrets.pushKey, queryValue(query, CALLBACK_PROOF_PARAM), topic);
+	if (!tokenOk && !takeIntent(mode, topic, callback, now, maxAge) && !storedOk && !proofOk) return refuse(`no ${mode} request of ours is waiting for this topic`);
 
-	const leaseSeconds = Number(queryValue(query, 'hub.lease_seconds'));
+	// Never more than we ask for (a hub grants at most that): a verification cannot push the next renewal out.
+	const leaseSeconds = Math.min(Number(queryValue(query, 'hub.lease_seconds')), REQUESTED_LEASE_SECONDS);
 	const lease = mode === 'subscribe' && Number.isFinite(leaseSeconds) && leaseSeconds > 0 ? leaseSeconds : null;
 	noteConfirmation(topic, callback, { mode, at: now, leaseSeconds: lease });
 	let data: IDataObject;

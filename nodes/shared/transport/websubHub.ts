@@ -2,7 +2,7 @@
 // trigger's lifecycle and by the Google Connector node's YouTube push operations.
 import { googleApiRequestFull, type GoogleContext } from './index';
 import { noteIntent } from '../webhook/hubIntents';
-import { HUB_URL, hubForm, type HubMode } from '../webhook/websub';
+import { CALLBACK_PROOF_PARAM, HUB_URL, hubForm, type HubMode } from '../webhook/websub';
 
 export interface HubResult {
 	mode: HubMode;
@@ -31,7 +31,11 @@ export async function hubRequest(
 		// Subscribing twice is harmless (the hub keeps one subscription per callback and topic).
 		idempotent: true,
 		maxRetries: 2,
-		secrets: [opts.secret, form['hub.verify_token'], opts.pushKey],
+		secrets: [opts.secret, form['hub.verify_token'], opts.pushKey, proofOf(opts.callback)],
 	});
 	return { mode: opts.mode, topic: opts.topic, statusCode: response.statusCode, accepted: response.statusCode >= 200 && response.statusCode < 300 };
+}
+
+function proofOf(callback: string): string | undefined {
+	return URL.canParse(callback) ? (new URL(callback).searchParams.get(CALLBACK_PROOF_PARAM) ?? undefined) : undefined;
 }

@@ -36,6 +36,20 @@ export function deriveTopicSecret(pushKey: string, topic: string): string {
 	return createHmac('sha256', pushKey).update(`websub-secret|${topic}`).digest('hex').slice(0, 40);
 }
 
+/**
+ * The proof a push callback URL carries for one topic: stable (the hub knows a subscription by callback
+ * and topic, so renewals must send the same URL), and only the holder of the push key can make it.
+ */
+export function callbackProof(pushKey: string, topic: string): string {
+	return createHmac('sha256', pushKey).update(`websub-callback|${topic}`).digest('base64url').slice(0, 32);
+}
+
+/** Whether a callback proof received in a verification is this push key's for this topic. */
+export function callbackProofValid(pushKey: string, proof: string | undefined, topic: string): boolean {
+	if (!pushKey || typeof proof !== 'string' || !/^[A-Za-z0-9_-]{32}$/.test(proof)) return false;
+	return safeEqual(callbackProof(pushKey, topic), proof);
+}
+
 /** A hub.verify_token proving that the holder of the push key asked for `mode` on `topic` at `issuedAt`. */
 export function makeVerifyToken(pushKey: string, mode: string, topic: string, issuedAtSeconds: number): string {
 	const mac = createHmac('sha256', pushKey).update(`websub-verify|${mode}|${topic}|${issuedAtSeconds}`).digest('base64url');

@@ -1,6 +1,6 @@
 // YouTube push (WebSub / PubSubHubbub 0.3) bookkeeping: topics, the form a subscribe request
 // sends, leases and when to renew. Pure: no n8n imports.
-import { deriveTopicSecret, makeVerifyToken } from './signature';
+import { callbackProof, deriveTopicSecret, makeVerifyToken } from './signature';
 
 export const HUB_URL = 'https://pubsubhubbub.appspot.com/subscribe';
 export const TOPIC_BASE = 'https://www.youtube.com/xml/feeds/videos.xml?channel_id=';
@@ -15,7 +15,30 @@ export const RENEW_RETRY_SECONDS = 3_600;
 /** How long a subscribe / unsubscribe intent stays answerable. */
 export const INTENT_MAX_AGE_SECONDS = 3_600;
 
+/** The query parameter of a push callback holding its per-topic proof (signature.ts callbackProof). */
+export const CALLBACK_PROOF_PARAM = 'proof';
+
 export type HubMode = 'subscribe' | 'unsubscribe';
+
+/**
+ * The callback registered for one topic: the trigger's URL plus the topic's proof when there is a push
+ * key. A process that has neither the request in memory nor in static data (another webhook process in
+ * queue mode) can then still tell the hub's verification of our subscription from a forged one.
+ */
+export function topicCallback(base: string, topic: string, pushKey: string | undefined): string {
+	if (!pushKey || !URL.canParse(base)) return base;
+	const url = new URL(base);
+	url.searchParams.set(CALLBACK_PROOF_PARAM, callbackProof(pushKey, topic));
+	return url.toString();
+}
+
+/** The callback without its proof (what may be shown in output items). */
+export function withoutProof(callback: string): string {
+	if (!URL.canParse(callback)) return callback;
+	const url = new URL(callback);
+	url.searchParams.delete(CALLBACK_PROOF_PARAM);
+	return url.toString();
+}
 
 /** One subscription as the trigger keeps it in its static data. */
 export interface PushSubscription {
@@ -116,13 +139,13 @@ export function expiryOf(sub: PushSubscription): number {
 	return sub.expiresAt ?? sub.requestedAt + DEFAULT_HUB_LEASE_SECONDS * 1000;
 }
 
-/** Whether the trigger's subscriptions already cover `channelIds` at `callback` with a live lease. */
-export function subscriptionsCurrent(state: PushState | undefined, channelIds: string[], callback: string, nowMs: number): boolean {
+/** Whether the trigger's subscriptions already cover `channelIds` at their callbacks with a live lease. */
+export function subscriptionsCurrent(state: PushState | undefined, channelIds: string[], callbackFor: (topic: string) => string, nowMs: number): boolean {
 	if (!state) return channelIds.length === 0;
 	const wanted = new Set(channelIds.map(topicFor));
 	for (const topic of wanted) {
 		const sub = state[topic];
-		if (!sub || sub.mode !== 'subscribe' || sub.callback !== callback) return false;
+		if (!sub || sub.mode !== 'subscribe' || sub.callback !== callbackFor(topic)) return false;
 		if (expiryOf(sub) - nowMs < RENEW_BEFORE_SECONDS * 1000) return false;
 		// Asked more than an hour ago and never confirmed: the hub may hold nothing; ask again.
 		if (unconfirmed(sub) && nowMs - sub.requestedAt > RENEW_RETRY_SECONDS * 1000) return false;

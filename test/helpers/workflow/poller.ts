@@ -128,7 +128,7 @@ export class Poller {
 			} catch (e) {
 				error = e as Error;
 			}
-			return { items, error, committed: false, staticData: this.persisted, inMemoryStaticData: nodeBucket(workflow, node), log: logger.lines.slice(logStart) };
+			return { items, error, committed: false, staticData: this.persisted, inMemoryStaticData: nodeBucket(workflow, node), log: logger.linesSince(logStart) };
 		}
 
 		if (!this.live || durable) this.live = singleNodeWorkflow(this.nodeType, opts, this.persisted, true, this.persistedGlobal);
@@ -222,7 +222,7 @@ export class Poller {
 			committed,
 			staticData: this.persisted,
 			inMemoryStaticData: durable ? clone(this.persisted) : nodeBucket(workflow, node),
-			log: logger.lines.slice(logStart),
+			log: logger.linesSince(logStart),
 		};
 	}
 }

@@ -156,7 +156,7 @@ export async function runWorkflow(opts: RunWorkflowOptions): Promise<RunWorkflow
 		run,
 		staticData: plain(workflow.staticData),
 		staticDataPersisted,
-		log: logger.lines.slice(logStart),
+		log: logger.linesSince(logStart),
 		credentialsHelper,
 	};
 }

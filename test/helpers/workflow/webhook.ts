@@ -247,7 +247,7 @@ export async function webhookCall(nodeType: AnyNodeType, opts: WebhookCallOption
 		error,
 		staticData,
 		staticDataPersisted,
-		log: logger.lines.slice(logStart),
+		log: logger.linesSince(logStart),
 	};
 }
 
@@ -292,7 +292,7 @@ async function runWebhookMethods(
 	const partial = await run(methods, ctx);
 	// The activator / deactivator saves the workflow's static data afterwards.
 	if (workflow.staticData.__dataChanged === true) replaceContents(staticData, nodeBucket(workflow, node));
-	return { ...partial, webhookUrl: ctx.getNodeWebhookUrl(name as never) ?? '', staticData, log: logger.lines.slice(logStart) };
+	return { ...partial, webhookUrl: ctx.getNodeWebhookUrl(name as never) ?? '', staticData, log: logger.linesSince(logStart) };
 }
 
 /** As n8n on publish: `checkExists`, then `create` when it does not exist. */

@@ -3,7 +3,8 @@ import { DEFAULT_DEDUPE_MAX, mergeInto, seenBefore, type DedupeBucket } from '..
 
 /** Whether the trigger's check would call `key` a repeat (asked on a copy, so nothing is recorded). */
 const recorded = (bucket: DedupeBucket, key: string) => seenBefore({ ...bucket }, key, 0);
-import { needsRenewal, parseChannelIds, subscriptionsCurrent, topicFor, hubForm, safeChallenge, type PushSubscription } from '../../../nodes/shared/webhook/websub';
+import { needsRenewal, parseChannelIds, subscriptionsCurrent, topicCallback, topicFor, withoutProof, hubForm, safeChallenge, type PushSubscription } from '../../../nodes/shared/webhook/websub';
+import { callbackProof, callbackProofValid } from '../../../nodes/shared/webhook/signature';
 
 // The body Google Ads posts for a lead form submission (google-facts.md).
 const lead = {
@@ -204,16 +205,38 @@ describe('WebSub bookkeeping', () => {
 		expect(needsRenewal(sub({ mode: 'unsubscribe', expiresAt: now }), now)).toBe(false);
 	});
 	test('subscriptions are current only for the same channels, callback and a live lease', () => {
-		const cb = sub({}).callback;
+		const cb = () => sub({}).callback;
 		const state = { [topicFor(CH)]: sub({ expiresAt: 5 * day, verifiedAt: 1 }) };
 		expect(subscriptionsCurrent(state, [CH], cb, day)).toBe(true);
-		expect(subscriptionsCurrent(state, [CH], `${cb}&orgid=x`, day)).toBe(false);
+		expect(subscriptionsCurrent(state, [CH], () => `${cb()}&orgid=x`, day)).toBe(false);
+		// A record made before callbacks carried their proof is not current: publishing re-subscribes it.
+		expect(subscriptionsCurrent(state, [CH], (t) => topicCallback(cb(), t, 'push-key'), day)).toBe(false);
 		expect(subscriptionsCurrent(state, [CH, 'UCbbbbbbbbbbbbbbbbbbbbbb'], cb, day)).toBe(false);
 		expect(subscriptionsCurrent(state, [], cb, day)).toBe(false);
 		expect(subscriptionsCurrent(state, [CH], cb, 4.5 * day)).toBe(false);
 		const unconfirmedState = { [topicFor(CH)]: sub({ verifiedAt: null, requestedAt: 0, expiresAt: null }) };
 		expect(subscriptionsCurrent(unconfirmedState, [CH], cb, 30 * 60_000)).toBe(true);
 		expect(subscriptionsCurrent(unconfirmedState, [CH], cb, 2 * 3_600_000)).toBe(false);
+	});
+	test('callback proof: one per topic and push key, stable, checked in constant time; a URL without a key stays as it is', () => {
+		const base = 'https://n8n.example.com/webhook/1f0e/google?action=youtube-webhook&orgid=acme';
+		const a = topicCallback(base, topicFor(CH), 'push-key');
+		expect(a).toBe(`${base}&proof=${callbackProof('push-key', topicFor(CH))}`);
+		expect(topicCallback(base, topicFor(CH), 'push-key')).toBe(a);
+		// Re-signing a signed URL gives the same URL (the Renew Push operation may be given either).
+		expect(topicCallback(a, topicFor(CH), 'push-key')).toBe(a);
+		expect(withoutProof(a)).toBe(base);
+		expect(topicCallback(base, topicFor(CH), undefined)).toBe(base);
+		expect(topicCallback('not a url', topicFor(CH), 'push-key')).toBe('not a url');
+		const proof = new URL(a).searchParams.get('proof')!;
+		expect(proof).toMatch(/^[A-Za-z0-9_-]{32}$/);
+		expect(callbackProofValid('push-key', proof, topicFor(CH))).toBe(true);
+		expect(callbackProofValid('push-key', proof, topicFor('UCbbbbbbbbbbbbbbbbbbbbbb'))).toBe(false);
+		expect(callbackProofValid('other-key', proof, topicFor(CH))).toBe(false);
+		expect(callbackProofValid('', proof, topicFor(CH))).toBe(false);
+		expect(callbackProofValid('push-key', undefined, topicFor(CH))).toBe(false);
+		const tampered = `${proof.slice(0, 31)}${proof.endsWith('A') ? 'B' : 'A'}`;
+		expect(callbackProofValid('push-key', tampered, topicFor(CH))).toBe(false);
 	});
 	test('hub form and challenge', () => {
 		const f = hubForm({ mode: 'subscribe', topic: topicFor(CH), callback: 'http://cb', secret: 's', pushKey: 'k', nowSeconds: 100 });

@@ -7,7 +7,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData, type INodeProperties } from 'n8n-workflow';
 import { hubRequest, type HubResult } from '../../../shared/transport/websubHub';
 import { webhookSecrets } from '../../../shared/webhook/credential';
-import { parseChannelIds, secretFor, topicFor, type HubMode } from '../../../shared/webhook/websub';
+import { parseChannelIds, secretFor, topicCallback, topicFor, withoutProof, type HubMode } from '../../../shared/webhook/websub';
 import { forOperation } from '../operation';
 
 /** The Authentication value under which the node uses the webhook secrets credential (push only). */
@@ -69,8 +69,9 @@ export async function runPush(ctx: IExecuteFunctions, itemIndex: number, mode: H
 	for (const channelId of ids) {
 		const topic = topicFor(channelId);
 		const secret = mode === 'subscribe' ? secretFor(pushKey, topic, () => '') : undefined;
-		const result = await hubRequest(ctx, { mode, topic, callback, secret, pushKey });
-		out.push({ json: hubResultJson(result, channelId, callback), pairedItem: { item: itemIndex } });
+		// The trigger registers its URL with each topic's proof; the same URL renews (or ends) that subscription.
+		const result = await hubRequest(ctx, { mode, topic, callback: topicCallback(callback, topic, pushKey), secret, pushKey });
+		out.push({ json: hubResultJson(result, channelId, withoutProof(callback)), pairedItem: { item: itemIndex } });
 	}
 	return out;
 }
