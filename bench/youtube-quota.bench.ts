@@ -20,7 +20,7 @@ const VIDEOS = 1000;
 const EXISTING_THREADS = 10_000;
 const NEW_PER_DAY = 200;
 const REPLY_SHARE = 0.25; // of the new comments, replies to recent threads
-const POLLS = 1440;
+const POLLS = Number(process.env.YT_BENCH_POLLS ?? 1440); // one simulated day of one-minute polls (fewer only to profile)
 const BASELINE_SAMPLES = 8;
 const ACTIVE_THREADS = 1000;
 const WINDOW_DAYS = 30;
@@ -160,7 +160,7 @@ async function simulateDay(
 		await onMinute?.(minute);
 		// The harness logger records every line; a simulated day would hold millions of them.
 		logger.clear();
-		if (minute % 240 === 0) process.stderr.write(`  minute ${minute}: ${runs.map((r) => `${r.name} ${r.emitted} emitted, ${r.units} units`).join('; ')}; ${((realNow() - started) / 1000).toFixed(0)} s\n`);
+		if (minute % 120 === 0) process.stderr.write(`  minute ${minute}: ${runs.map((r) => `${r.name} ${r.emitted} emitted, ${r.units} units`).join('; ')}; ${((realNow() - started) / 1000).toFixed(0)} s, heap ${Math.round(process.memoryUsage().heapUsed / 1048576)} MB\n`);
 	}
 	return runs.map((r) => ({
 		name: r.name,

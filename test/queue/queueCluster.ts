@@ -245,7 +245,7 @@ export class QueueCluster {
 			const [row] = await this.sql<{ status: string; errorMessage: string | null }>(
 				`SELECT status, "errorMessage" FROM workflow_publication_outbox WHERE "workflowId" = '${id}' AND id > ${afterId} ORDER BY id DESC LIMIT 1`,
 			);
-			if (row?.status === 'failed') throw new Error(`publication of workflow ${id} failed: ${row.errorMessage ?? ''}`);
+			if (row?.status === 'failed' || row?.status === 'partial_success') throw new Error(`publication of workflow ${id}: ${row.status} ${row.errorMessage ?? ''}`);
 			if (row?.status === 'completed') return;
 			if (Date.now() > deadline) throw new Error(`publication of ${id} not done after ${timeoutMs} ms (${row?.status ?? 'no record'})`);
 			await new Promise((r) => setTimeout(r, 250));
@@ -281,6 +281,12 @@ export class QueueCluster {
 		await new Promise<void>((r) => (this.balancer ? this.balancer.close(() => r()) : r()));
 		await Promise.all([this.redis?.stop(), this.pg.stop()]);
 		this.reaper.done();
+		// QUEUE_LOGS_DIR: each process's log kept there (the temp folder is removed).
+		const logsDir = process.env.QUEUE_LOGS_DIR;
+		if (logsDir) {
+			mkdirSync(logsDir, { recursive: true });
+			for (const p of this.processes) writeFileSync(join(logsDir, `${p.name}.log`), p.logs.join('\n'));
+		}
 		if (process.env.N8N_HOST_KEEP !== '1') rmSync(this.root, { recursive: true, force: true });
 		else writeFileSync(join(this.root, 'KEPT'), '');
 	}

@@ -128,6 +128,8 @@ test('the same lead and the same push delivered to both webhook processes at the
 	for (let i = 1; i <= ROUNDS; i++) await round(i);
 	const byStatus = statuses.reduce<Record<number, number>>((a, s) => ({ ...a, [s]: (a[s] ?? 0) + 1 }), {});
 	report(`race: ${statuses.length} requests answered in ${((Date.now() - t0) / 1000).toFixed(1)} s, by status ${JSON.stringify(byStatus)}`);
+	const refusedWhy = cluster.logText().split('\n').filter((l) => /could not handle/.test(l));
+	if (refusedWhy.length) report(`race: 503 causes in the logs: ${[...new Set(refusedWhy.map((l) => l.replace(/^.*could not handle/, 'could not handle').slice(0, 300)))].join(' | ')}`);
 	// 200: taken (or a lead repeat, answered `duplicate: true`); 202: a push repeat this process already saw, ignored.
 	expect(Object.keys(byStatus).filter((s) => s !== '200' && s !== '202')).toEqual([]);
 	const figures: Record<string, { leads: number; pushes: number; runs: number; errors: number }> = {};
