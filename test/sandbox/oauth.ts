@@ -118,7 +118,10 @@ export class OAuthState {
 	/** Issues a connected grant directly (what a finished consent would give), for tests that start connected. */
 	issueGrant(opts: { clientId?: string; email?: string; scopes: string[]; expiresIn?: number }) {
 		const clientId = opts.clientId ?? 'sandbox-client.apps.googleusercontent.com';
-		const user = this.users.get(opts.email ?? this.consentUser)!;
+		// A grant means that account consented: an address not added yet becomes a user (its token would
+		// otherwise name nobody, and every API answered 500).
+		const email = opts.email ?? this.consentUser;
+		const user = this.users.get(email) ?? this.addUser({ email });
 		const refreshToken = `1//sandbox-rt-${randomBytes(16).toString('hex')}`;
 		this.refreshTokens.set(refreshToken, { clientId, user, scopes: opts.scopes, revoked: false });
 		const access = this.mintAccessToken(clientId, user, opts.scopes, 'code', refreshToken, opts.expiresIn);
