@@ -102,8 +102,9 @@ export function ytTime(ms: number): string {
 	return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+const PACIFIC_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Los_Angeles' });
 function pacificDate(ms: number): string {
-	return new Date(ms).toLocaleDateString('en-CA', { timeZone: 'America/Los_Angeles' });
+	return PACIFIC_DATE.format(new Date(ms));
 }
 
 function encodeToken(offset: number, key: string): string {

@@ -12,17 +12,20 @@ export const DEFAULT_DAILY_QUOTA = 10_000;
 const PACIFIC = 'America/Los_Angeles';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+// Built once: creating an Intl formatter costs far more than formatting with it (this runs on every poll).
+const PACIFIC_FORMAT = new Intl.DateTimeFormat('en-US', {
+	timeZone: PACIFIC,
+	hourCycle: 'h23',
+	year: 'numeric',
+	month: '2-digit',
+	day: '2-digit',
+	hour: '2-digit',
+	minute: '2-digit',
+	second: '2-digit',
+});
+
 function pacificParts(at: number): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-	const parts = new Intl.DateTimeFormat('en-US', {
-		timeZone: PACIFIC,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-		second: '2-digit',
-	}).formatToParts(new Date(at));
+	const parts = PACIFIC_FORMAT.formatToParts(new Date(at));
 	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
 	return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
 }
