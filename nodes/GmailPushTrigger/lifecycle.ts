@@ -21,7 +21,7 @@ import {
 	pubsubUpdateTopicPolicy,
 	type PubsubSubscription,
 } from '../shared/transport/pubsub';
-import { PUSH_CURSOR_KEY, PUSH_STATE_KEY, memoKey, readPushState, settingsError, stepError, watchMemos, wordsOfError, type PushState } from './pushState';
+import { PUSH_CURSOR_KEY, PUSH_STATE_KEY, healthKind, memoKey, readPushState, settingsError, stepError, watchMemos, wordsOfError, type PushState } from './pushState';
 import { readPushSettings, type PushSettings } from './setupProperties';
 
 export { maintainPush } from './maintain';
@@ -81,7 +81,20 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 		sameLabels(state.labelIds ?? [], want.labelIds);
 	if (!same) return false;
 	if (!state.subscription) return true;
-	const sub = await pubsubGetSubscription(this, state.subscription);
+	let sub: Awaited<ReturnType<typeof pubsubGetSubscription>>;
+	let failure: unknown;
+	try {
+		sub = await pubsubGetSubscription(this, state.subscription);
+	} catch (error) {
+		failure = error;
+	}
+	if (failure !== undefined) {
+		// A passing Pub/Sub fault while n8n starts must not fail the activation or rebuild a set-up that
+		// is probably fine: trust the saved one; the first tick checks the subscription again.
+		if (healthKind(failure) !== 'transient') throw failure;
+		this.logger.warn(`Gmail push: could not check the subscription ${state.subscription} (${wordsOfError(failure)}); keeping the saved set-up, the next tick checks it`);
+		return true;
+	}
 	return !!sub && !subscriptionProblem(sub, { topic: state.topic, endpoint: state.endpoint, serviceAccountEmail: state.serviceAccountEmail, audience: state.audience });
 }
 

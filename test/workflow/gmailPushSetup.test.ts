@@ -199,6 +199,20 @@ describe('activation (create mode)', () => {
 		expect(sandbox.pubsub.subscriptions.size).toBe(0);
 	});
 
+	test('publishing again while Pub/Sub answers 503 keeps the saved set-up (no activation error, nothing rebuilt); a permission refusal is not hidden', async () => {
+		const first = await trigger(createParams()).activate();
+		const creates = ourCalls().filter((c) => c.includes('.create')).length;
+		sandbox.server.faults.push({ host: 'pubsub.googleapis.com', method: 'GET', pathIncludes: '/subscriptions/', count: 20, status: 503 });
+		const again = await trigger(createParams(), first.staticData).activate();
+		expect(again).toMatchObject({ existed: true, created: false });
+		expect(again.log.join('\n')).toMatch(/could not check the subscription .*keeping the saved set-up/);
+		expect(ourCalls().filter((c) => c.includes('.create')).length).toBe(creates);
+		sandbox.server.faults.length = 0;
+		sandbox.pubsub.deny(OWNER, ['subscriptions.get']);
+		const denied = await trigger(createParams(), first.staticData).activate().catch((e: Error) => e);
+		expect((denied as Error).message).toBe('Cloud Pub/Sub denied the request: User not authorized to perform this action.');
+	});
+
 	test('settings are checked before any call: an error naming the field, nothing sent', async () => {
 		const error = await trigger(createParams({ projectId: 'Acme CRM' })).activate().catch((e: Error) => e);
 		expect(error).toBeInstanceOf(Error);
