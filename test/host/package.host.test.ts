@@ -27,10 +27,10 @@ test('the release tarball holds every file the n8n section names, and its packag
 	const pkg = await packLib.ensurePackage({ strict: true });
 	expect(pkg.buildOk).toBe(true);
 	const named = [...packLib.PKG.n8n.nodes, ...packLib.PKG.n8n.credentials];
-	expect(named.length).toBe(7);
+	expect(named.length).toBe(8);
 	expect(pkg.files).toEqual(expect.arrayContaining([...named, 'package.json', 'README.md', 'dist/index.js']));
 	// Icons the node descriptions point at ship beside the compiled nodes.
-	expect(pkg.files).toEqual(expect.arrayContaining(['dist/nodes/GmailSyncTrigger/gmail.svg', 'dist/nodes/GoogleConnector/google.svg']));
+	expect(pkg.files).toEqual(expect.arrayContaining(['dist/nodes/GmailSyncTrigger/gmail.svg', 'dist/nodes/GmailPushTrigger/gmail.svg', 'dist/nodes/GoogleConnector/google.svg']));
 	expect(pkg.files.filter((f) => !f.startsWith('dist/')).sort()).toEqual(['README.md', 'package.json']);
 	const published = JSON.parse(execFileSync('tar', ['-xzOf', pkg.tarball, 'package/package.json'], { encoding: 'utf8' }));
 	expect(published.private).toBeUndefined();
@@ -46,7 +46,7 @@ test('a real n8n loads every node and credential from that tarball', async () =>
 	const ours = (list: Array<{ name: string }>, prefix: string) => [...new Set(list.map((t) => t.name).filter((n) => n.startsWith(prefix)))].sort();
 	expect(ours(nodes, `${packLib.PKG.name}.`)).toEqual(
 		// googleConnectorTool: the AI-agent tool n8n derives from the action node (usableAsTool).
-		['gmailSyncTrigger', 'googleConnector', 'googleConnectorTool', 'googleConnectorTrigger', 'youTubeSyncTrigger'].map((n) => `${packLib.PKG.name}.${n}`),
+		['gmailPushTrigger', 'gmailSyncTrigger', 'googleConnector', 'googleConnectorTool', 'googleConnectorTrigger', 'youTubeSyncTrigger'].map((n) => `${packLib.PKG.name}.${n}`),
 	);
 	expect(ours(credentials, 'googleConnector')).toEqual(['googleConnectorOAuth2Api', 'googleConnectorServiceAccountApi', 'googleConnectorWebhookApi']);
 	expect(n8n.logText()).not.toMatch(/Error loading package|Could not load node|Failed to load/i);
@@ -59,7 +59,8 @@ test('a plain `npm pack` of a clean clone fails instead of shipping no dist/, an
 		const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: clone, encoding: 'utf8' }))[0] as { files: Array<{ path: string }> };
 		expect(packed.files.map((f) => f.path).sort()).toEqual(['README.md', 'package.json']);
 		// What would be packed is empty of nodes, so the real pack fails (and leaves no tarball anywhere).
-		const plain = spawnSync('npm', ['pack'], { cwd: clone, encoding: 'utf8' });
+		// `npm test --silent` (CI) hands npm_config_loglevel=silent down, which would hide npm's error here.
+		const plain = spawnSync('npm', ['pack'], { cwd: clone, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'notice' } });
 		expect(plain.status).not.toBe(0);
 		expect(plain.stderr).toMatch(/ENOENT.*npm-pack-ships-no-nodes-use-npm-run-release-pack\/n8n-nodes-google-connector-[^/]*\.tgz/);
 		expect(readdirSync(clone).filter((f) => f.endsWith('.tgz') || f.startsWith('npm-pack-'))).toEqual([]);
