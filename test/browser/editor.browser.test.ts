@@ -72,7 +72,6 @@ async function executeExample(part: string, trigger: string) {
 	await editor.canvasNode(trigger).hover();
 	await editor.page.locator(`[data-test-id="execute-workflow-button-${trigger}"]`).first().click({ force: true });
 	const run = await lastExecution(wf.id, after);
-	await editor.page.waitForTimeout(1000);
 	await editor.shot(`run-${wf.id}`);
 	const failed = Object.entries(run.runData).filter(([, runs]) => runs.some((r) => r.error)).map(([n, runs]) => `${n}: ${runs.find((r) => r.error)!.error!.message}`);
 	expect({ status: run.status, failed, error: run.error?.message }).toEqual({ status: 'success', failed: [], error: undefined });
@@ -83,7 +82,7 @@ test('the node panel lists the four Google Connector nodes', async () => {
 	const search = async (query: string, shot?: string) => {
 		await editor.page.click('[data-test-id="node-creator-plus-button"]');
 		await editor.page.locator('[data-test-id="node-creator-search-bar"] input, input[placeholder^="Search"]').first().fill(query);
-		await editor.page.waitForTimeout(1500);
+		await editor.page.locator('[data-test-id="item-iterator-item"]:visible', { hasText: query }).first().waitFor();
 		if (shot) await editor.shot(shot);
 		const items = await editor.page.locator('[data-test-id="item-iterator-item"]:visible').allInnerTexts();
 		await editor.page.keyboard.press('Escape');
@@ -177,12 +176,56 @@ test('Google Connector shows Resource and Operation; every resource lists its op
 	await editor.closeNode();
 });
 
-test('dropdowns load from the sandbox: Gmail labels', async () => {
+test('dropdowns load from the sandbox: Gmail labels and send-as aliases, Ads customers and conversion actions, YouTube channels', async () => {
+	const mailbox = sandbox.gmail.mailbox(demo.email);
+	const dashed = (id: string) => id.replace(/^(\d{3})(\d{3})(\d{4})$/, '$1-$2-$3');
+	const enabledActions = (customerId: string) => [...sandbox.ads.conversionActions.values()].filter((a) => a.customerId === customerId && a.status === 'ENABLED').map((a) => a.name);
+	sandbox.server.clearRequests();
+
 	await editor.openWorkflow(byName('"Clients"').id);
 	await editor.openNode('New mail in Clients');
-	expect(await editor.optionsOf('labelIds', 3)).toEqual(expect.arrayContaining(['INBOX', 'SENT', 'Clients', 'Newsletters']));
+	const labels = ['INBOX', 'SENT', ...mailbox.labels.filter((l) => l.type === 'user').map((l) => l.name)];
+	expect(labels).toEqual(expect.arrayContaining(['Clients', 'Newsletters']));
+	expect(await editor.optionsOf('labelIds', labels, 'dropdown-gmail-labels')).toEqual(expect.arrayContaining(labels));
 	await editor.closeNode();
 
+	await editor.openWorkflow(byName('follow-up').id);
+	await editor.openNode('Reply in the thread');
+	const aliases = mailbox.sendAs.map((a) => `${a.displayName} <${a.sendAsEmail}>`);
+	expect(aliases).toEqual(['Riley Rep <rep@acme-crm.test>', 'Acme Sales <sales@acme-crm.test>']);
+	expect(await editor.optionsOf('from', aliases, 'dropdown-gmail-send-as')).toEqual(['Primary Address (Default)', ...aliases]);
+	expect(await editor.issuesOf('from')).toEqual([]);
+	await editor.closeNode();
+
+	await editor.openWorkflow(byName('deal won').id);
+	await editor.openNode('Upload click conversion');
+	const customers = [...sandbox.ads.customers.values()].filter((c) => c.users.includes(demo.email) || c.managers?.includes(demo.managerId)).map((c) => `${c.descriptiveName} (${dashed(c.id)})${c.manager ? ' · manager' : ''}`);
+	expect(customers).toHaveLength(3);
+	expect(await editor.optionsOf('customerId', customers, 'dropdown-ads-customers')).toEqual([...customers].sort());
+	expect(await editor.optionsOf('conversionAction', enabledActions(demo.customerId), 'dropdown-ads-conversion-actions')).toEqual(enabledActions(demo.customerId));
+	// The example's own values are among the options (n8n flags any other as "not supported").
+	expect([await editor.issuesOf('customerId'), await editor.issuesOf('conversionAction')]).toEqual([[], []]);
+	// Conversion actions depend on the customer: another customer, its own actions, read from Google.
+	await editor.choose('customerId', 'Acme Direct');
+	expect(await editor.optionsOf('conversionAction', enabledActions('5556667777'))).toEqual(enabledActions('5556667777'));
+	const searches = sandbox.server.seen('googleads.googleapis.com', '/customers/5556667777/googleAds:search').filter((q) => q.body.includes('FROM conversion_action'));
+	expect(searches.map((q) => q.status)).toContain(200);
+	// The editor saves edits by itself: put the example back as imported.
+	await editor.choose('customerId', 'Acme CRM Ads');
+	await editor.choose('conversionAction', 'CRM deal won');
+	expect([await editor.issuesOf('customerId'), await editor.issuesOf('conversionAction')]).toEqual([[], []]);
+	await editor.closeNode();
+
+	await editor.openWorkflow(byName('YouTube comment').id);
+	await editor.openNode('New YouTube comment');
+	await editor.choose('source', 'Chosen Channels');
+	const channels = [...sandbox.youtube.channels.values()].filter((c) => c.ownerEmail === demo.email).map((c) => `${c.title}${c.handle ? ` (${c.handle})` : ''}`);
+	expect(channels).toHaveLength(1);
+	expect(await editor.optionsOf('channelIds', channels, 'dropdown-youtube-channels')).toEqual(channels);
+	await editor.choose('source', 'My Channel');
+	await editor.closeNode();
+	expect(sandbox.server.seen('youtube.googleapis.com', '/channels').filter((q) => q.query.mine === 'true').map((q) => q.status)).toContain(200);
+	expect(sandbox.server.seen('gmail.googleapis.com', '/settings/sendAs').map((q) => q.status)).toContain(200);
 });
 
 test('Gmail Sync Trigger → Fetch Test Event with nothing to show says so', async () => {

@@ -89,22 +89,52 @@ export class Editor {
 		return this.page.locator(`[data-test-id="parameter-input-${name}"]`);
 	}
 
-	/** Opens a dropdown at its right edge (a multi-select's chips have a remove button), once no other is open. */
+	/** Opens a dropdown at the right edge of the select itself (where its caret is), once no other is
+	 * open. Not the field's right edge: a field with an issue has its red triangle there; not the middle:
+	 * a multi-select's chips have remove buttons. */
 	async openDropdown(name: string): Promise<void> {
 		await this.page.locator(OPTION).first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
-		const input = this.param(name);
-		const box = await input.boundingBox();
-		await input.click(box ? { position: { x: box.width - 12, y: box.height / 2 } } : {});
+		const select = this.param(name).locator('.el-select').first();
+		const expanded = this.param(name).locator('[aria-expanded="true"]').first();
+		// A click that lands while the panel is still settling (a list closing, options re-rendering)
+		// does not open it: click again until the select says it is expanded.
+		for (let attempt = 1; ; attempt++) {
+			const box = await select.boundingBox();
+			await select.click(box ? { position: { x: box.width - 12, y: box.height / 2 } } : {});
+			if (await expanded.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
+			if (attempt === 4) throw new Error(`dropdown "${name}" did not open`);
+		}
 	}
 
-	/** Opens a dropdown parameter and returns its option texts (first line of each), then closes it. */
-	async optionsOf(name: string, expectAtLeast = 1): Promise<string[]> {
+	/** The issues n8n shows on a field (its red triangle's tooltip), e.g. a value not among the options
+	 * or a loader's error: "There was a problem loading the parameter options from server: …". */
+	async issuesOf(name: string): Promise<string[]> {
+		const icon = this.param(name).locator('[data-test-id="parameter-issues"]');
+		if (!(await icon.count())) return [];
+		await icon.first().hover();
+		const tip = this.page.locator('[role="tooltip"]:visible, .el-popper:visible, [data-side]:visible').filter({ hasText: /\S/ }).last();
+		await tip.waitFor();
+		const text = (await tip.innerText()).trim();
+		await this.page.mouse.move(0, 0);
+		return [text];
+	}
+
+	/** Opens a dropdown parameter and returns its option texts (first line of each), then closes it.
+	 * Options loaded from Google arrive after a request: it waits until the list holds `expected`
+	 * (or at least that many options, given a count), and returns what is there after 60 s. */
+	async optionsOf(name: string, expected: number | string[] = 1, screenshot?: string): Promise<string[]> {
 		await this.openDropdown(name);
-		const options = this.page.locator(OPTION);
-		// Dropdowns that load from Google fill in after a request: wait for at least the expected count.
-		await options.nth(expectAtLeast - 1).waitFor({ timeout: 60_000 }).catch(() => undefined);
-		const texts = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
+		const read = async () => (await this.page.locator(OPTION).allInnerTexts()).map((t) => t.split('\n')[0].trim()).filter(Boolean);
+		const done = (texts: string[]) => (typeof expected === 'number' ? texts.length >= expected : expected.every((e) => texts.includes(e)));
+		const deadline = Date.now() + 60_000;
+		let texts = await read();
+		while (!done(texts) && Date.now() < deadline) {
+			await this.page.locator(OPTION).nth(Math.max(texts.length, 0)).waitFor({ timeout: 2_000 }).catch(() => undefined);
+			texts = await read();
+		}
+		if (screenshot) await this.shot(screenshot);
 		await this.page.keyboard.press('Escape');
+		await this.page.locator(OPTION).first().waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
 		return texts;
 	}
 
