@@ -11,6 +11,7 @@ import { startSandbox, type Sandbox } from '../sandbox';
 import { seedDemo, DEMO_DEVELOPER_TOKEN, type DemoAccount } from '../sandbox/demo';
 import { demoCredentials, demoWorkflows, startDemoCrm, DEMO_TRIGGER_WORKFLOW_ID, type DemoCrm } from '../sandbox/demoImport';
 import { N8nHost, HOST_SETUP_TIMEOUT, OWNER } from '../host/n8nHost';
+import { serviceAccountCredentials } from '../helpers/google';
 import { Editor, OPTION } from './editor';
 
 jest.setTimeout(240_000);
@@ -270,4 +271,46 @@ test('the credential dialogs: connected OAuth2 with its surfaces and where the r
 	expect(await editor.page.locator('[data-test-id="node-credentials-select"] input').first().inputValue()).toBe('Google webhook secrets (sandbox)');
 	expect(await editor.fieldLabels()).toEqual(expect.arrayContaining(['Resource', 'Operation']));
 	await editor.closeNode();
+});
+
+test('the service-account credential dialog: a pasted key from the sandbox tests green, with the grants and tokeninfo the sandbox saw', async () => {
+	const sa = serviceAccountCredentials(sandbox, { identity: true }, { impersonateUser: demo.email });
+	sandbox.server.clearRequests();
+
+	// Credentials → Create → the type → its dialog, as a user adds one.
+	await editor.page.goto(`${n8n.baseUrl}/home/credentials/create`);
+	await editor.page.locator('[data-test-id="new-credential-type-select"] input').first().fill('Google Connector Service Account');
+	await editor.page.locator('[data-test-id="new-credential-type-select-option"]', { hasText: 'Google Connector Service Account API' }).first().click();
+	await editor.page.click('[data-test-id="new-credential-type-button"]');
+	const modal = editor.page.locator('[data-test-id="editCredential-modal"]');
+	await modal.waitFor();
+	await editor.page.getByText('Surfaces', { exact: false }).first().waitFor();
+	expect(await modal.innerText()).toMatch(/Identity \(Profile of the Impersonated User\)/);
+	await modal.locator('[data-test-id="parameter-input-serviceAccountKey"]').locator('textarea, input').first().fill(sa.keyJson);
+	await modal.locator('[data-test-id="parameter-input-impersonateUser"]').locator('input').first().fill(demo.email);
+	await editor.page.click('[data-test-id="credential-save-button"]');
+	// Saving tests the credential: wait for its verdict, whichever it is, then read what the dialog says.
+	const verdict = modal.locator('[data-test-id="credentials-config-container-test-success"]:visible').or(modal.getByText(/Couldn.t connect with these settings/));
+	await verdict.first().waitFor({ timeout: 90_000 });
+	await editor.shot('credential-service-account-tested');
+	expect(await modal.innerText()).toMatch(/Connection tested successfully/);
+	// What Google saw: JWT-bearer grants signed by that key, for the impersonated user (n8n may test more
+	// than once around a save), each answered; then tokeninfo about the token minted. (The demo OAuth2
+	// credential's refreshes go to the same endpoint: only JWT-bearer grants are the dialog's.)
+	const jwtGrants = () => sandbox.server.seen('oauth2.googleapis.com', '/token', 'POST').filter((q) => new URLSearchParams(q.body).get('grant_type') === 'urn:ietf:params:oauth:grant-type:jwt-bearer');
+	const grants = jwtGrants();
+	expect(grants.length).toBeGreaterThanOrEqual(1);
+	for (const grant of grants) {
+		const form = new URLSearchParams(grant.body);
+		const claims = JSON.parse(Buffer.from(form.get('assertion')!.split('.')[1], 'base64url').toString()) as { iss: string; sub: string };
+		expect([grant.status, form.get('grant_type'), claims.iss, claims.sub]).toEqual([200, 'urn:ietf:params:oauth:grant-type:jwt-bearer', sa.clientEmail, demo.email]);
+	}
+	const infos = sandbox.server.seen('oauth2.googleapis.com', '/tokeninfo');
+	expect(infos.length).toBeGreaterThanOrEqual(1);
+	expect(infos.every((q) => q.status === 200 && new URLSearchParams(q.body).get('access_token'))).toBe(true);
+
+	await editor.page.keyboard.press('Escape');
+
+	const saved = await n8n.rest<Array<{ id: string; type: string }>>('GET', '/credentials');
+	for (const c of saved.filter((c) => c.type === 'googleConnectorServiceAccountApi')) await n8n.rest('DELETE', `/credentials/${c.id}`);
 });
