@@ -4,6 +4,7 @@
 // arrives by push; unpublishing stops the watch and removes what was created.
 import { DEFAULT_PUSH_SERVICE_ACCOUNT, type Sandbox } from '../sandbox';
 import { HOST_SETUP_TIMEOUT, startHostWithSandbox, stopHostWithSandbox, type N8nHost } from './n8nHost';
+import { waitFor } from './gmailPushFixtures';
 
 const TRIGGER = 'n8n-nodes-google-connector.gmailPushTrigger';
 const WF = 'hostGmailPushSet01';
@@ -26,18 +27,6 @@ beforeAll(async () => {
 }, HOST_SETUP_TIMEOUT);
 
 afterAll(() => stopHostWithSandbox({ sandbox, n8n }));
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const v = await probe();
-		if (v !== undefined) return v;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(500);
-	}
-}
 
 const createCalls = () => sandbox.pubsub.calls.filter((c) => c.op === 'topics.create' || c.op === 'subscriptions.create').length;
 
