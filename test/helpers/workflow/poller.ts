@@ -142,6 +142,7 @@ export class Poller {
 		};
 
 		let hooks: {
+			release?: () => void;
 			__commitCursor?: IPollFunctions['__commitCursor'];
 			__runPoll?: IPollFunctions['__runPoll'];
 			resolveNodeStaticData?: () => IDataObject;
@@ -159,6 +160,12 @@ export class Poller {
 				return cursor;
 			};
 			hooks = {
+				// n8n builds one AsyncLocalStorage per poll (createPollExecutionContext). On Node 20 an
+				// instance that has run stays in async_hooks' list until disable(), and every promise
+				// created afterwards copies its store from each one: a long run slows and grows without
+				// bound (the YouTube quota bench: 4,320 polls). n8n's host runs Node 24, whose
+				// AsyncLocalStorage keeps no such list, so the harness releases it after the poll.
+				release: () => store.disable(),
 				takeStaged,
 				__runPoll: async <T>(poll: () => Promise<T>) => await store.run({ snapshot: clone(seed), seed }, poll),
 				__commitCursor: async () => {
@@ -212,6 +219,8 @@ export class Poller {
 			await executor.create(workflow, node, pollFunctions, () => true)(activation);
 		} catch (e) {
 			error = e as Error;
+		} finally {
+			hooks.release?.();
 		}
 		// The activator saves the workflow's static data once the triggers are registered (durable
 		// cursors too: only the node's staged data is dropped).
