@@ -2,6 +2,8 @@
 // notifications the cursor already covers answer 204 without a Gmail call. One run of the sync engine
 // at a time per trigger in this process (the lock), from the newest cursor this process knows (the
 // mirror: n8n saves static data only when the call ends), bounded well inside Pub/Sub's ack deadline.
+// A Gmail notification is read no earlier than about a second after it was published (dropWindow.ts),
+// so mail whose notification Gmail dropped comes with it; that wait is outside the lock.
 // A Gmail failure answers 503 so Pub/Sub redelivers, with the cursor unchanged. Refusals are answers,
 // never throws (a throw would start an error execution).
 import { sleep, type IDataObject, type IWebhookFunctions, type IWebhookResponseData } from 'n8n-workflow';
@@ -9,8 +11,11 @@ import { idTokenKeyId } from '../shared/auth/idToken';
 import { redactSecrets } from '../shared/errors/redact';
 import { runGmailSync, syncOptionsFrom } from '../shared/gmail/sync';
 import { decodeGmailNotification, parsePushEnvelope, sameMailbox } from '../shared/gmail/push/envelope';
+import { readAfterWindow, readNotBefore } from '../shared/gmail/push/dropWindow';
 import { coveredBy } from '../shared/gmail/push/historyOrder';
-import { continuationHistoryId, newestCursor, noteWanted, pushMirror, recordHandled, wasHandled, type PushMirror } from '../shared/gmail/push/mirror';
+import {
+	continuationHistoryId, newestCursor, newestReadAt, noteReadAfter, noteWanted, pushMirror, recordHandled, wasHandled, type PushMirror,
+} from '../shared/gmail/push/mirror';
 import { KeyedMutex } from '../shared/gmail/push/mutex';
 import { bearerToken, checkPushToken } from '../shared/gmail/push/pushAuth';
 import { googleCerts } from '../shared/transport/googleCerts';
@@ -20,13 +25,16 @@ import { publishNotification, warnOnce } from './publish';
 /** Node static data: the sync cursor (the push path is its only writer) and the Pub/Sub ids handled. */
 export const CURSOR_KEY = 'gmailPush';
 export const HANDLED_KEY = 'gmailPushMessages';
+/** When the history read that gave the stored cursor started (ms since the epoch). */
+export const READ_AT_KEY = 'gmailPushReadAt';
 export const MAX_PER_PUSH_PARAM = 'maxPerPush';
 export const DEFAULT_MAX_PER_PUSH = 500;
 
 /**
- * Pub/Sub's ack deadline is 60 s (the subscription the trigger creates). A push waits for the lock at
- * most LOCK_WAIT_MS, starts no fetch after RUN_SOFT_MS and stops every call at RUN_HARD_MS: answered
- * within about 42 s. What is left is published as a continuation.
+ * Pub/Sub's ack deadline is 60 s (the subscription the trigger creates). A push waits for Gmail's drop
+ * window at most MAX_WINDOW_WAIT_MS (1.5 s), for the lock at most LOCK_WAIT_MS, starts no fetch after
+ * RUN_SOFT_MS and stops every call at RUN_HARD_MS: answered within about 44 s. What is left is
+ * published as a continuation.
  */
 export const LOCK_WAIT_MS = 10_000;
 export const RUN_SOFT_MS = 20_000;
@@ -65,6 +73,7 @@ async function refusal(ctx: IWebhookFunctions, settings: PushSettings): Promise<
 }
 
 export async function handlePush(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const arrivedAt = Date.now();
 	let settings: PushSettings;
 	try {
 		settings = readPushSettings((name, fallback) => this.getNodeParameter(name, fallback));
@@ -93,6 +102,8 @@ export async function handlePush(this: IWebhookFunctions): Promise<IWebhookRespo
 		state[HANDLED_KEY] = recordHandled(mirror, state[HANDLED_KEY], messageId);
 		const newest = newestCursor(state[CURSOR_KEY], mirror.cursor);
 		if (newest && newest !== state[CURSOR_KEY]) state[CURSOR_KEY] = newest as unknown as IDataObject;
+		const readAt = newestReadAt(state[READ_AT_KEY], mirror);
+		if (readAt !== undefined) state[READ_AT_KEY] = readAt;
 	};
 	const notification = decodeGmailNotification(envelope.value.data);
 	if (!notification.ok) {
@@ -101,27 +112,33 @@ export async function handlePush(this: IWebhookFunctions): Promise<IWebhookRespo
 		return answer(this, 204);
 	}
 	const { emailAddress, historyId } = notification.value;
+	const origin = envelope.value.attributes.origin;
+	const notBefore = readNotBefore(envelope.value.publishTime, arrivedAt, origin === 'continuation' || origin === 'catch-up');
 	const known = newestCursor(state[CURSOR_KEY], mirror.cursor);
 	if (known && !sameMailbox(known.account, emailAddress)) {
 		warnOnce(this, mirror, `mailbox:${emailAddress}`, `Gmail push: a notification for ${emailAddress} was dropped: this trigger syncs ${known.account}`);
 		markHandled();
 		return answer(this, 204);
 	}
-	if (coveredBy(historyId, known)) {
+	const covered = () => coveredBy(historyId, newestCursor(state[CURSOR_KEY], mirror.cursor)) && readAfterWindow(newestReadAt(state[READ_AT_KEY], mirror), notBefore);
+	if (covered()) {
 		markHandled();
 		return answer(this, 204);
 	}
+	// Outside the lock, so pushes arriving together wait their windows side by side, not in a queue.
+	const windowLeft = notBefore - Date.now();
+	if (windowLeft > 0) await sleep(windowLeft);
 
 	// Noted before waiting: the run holding the lock reads it as it releases, so nothing is left behind
-	// if this push stops waiting.
+	// if this push stops waiting; the window's end too, once this push gives up.
 	noteWanted(mirror, historyId);
 	// The timer only when the lock is taken (it cannot be cancelled and would outlive the call).
-	const release = locks.tryAcquire(key) ?? (await locks.acquire(key, sleep(LOCK_WAIT_MS)));
+	const release = locks.tryAcquire(key) ?? (await locks.acquire(key, sleep(LOCK_WAIT_MS).then(() => noteReadAfter(mirror, notBefore))));
 	if (!release) {
 		markHandled();
 		return answer(this, 204);
 	}
-	return await runLocked(this, { release, mirror, state, settings, markHandled, historyId });
+	return await runLocked(this, { release, mirror, state, settings, markHandled, covered });
 }
 
 interface LockedRun {
@@ -130,7 +147,8 @@ interface LockedRun {
 	state: IDataObject;
 	settings: PushSettings;
 	markHandled: () => void;
-	historyId: string;
+	/** Whether the newest cursor and its read already cover this push. */
+	covered: () => boolean;
 }
 
 async function runLocked(ctx: IWebhookFunctions, run: LockedRun): Promise<IWebhookResponseData> {
@@ -141,11 +159,11 @@ async function runLocked(ctx: IWebhookFunctions, run: LockedRun): Promise<IWebho
 		released = true;
 	};
 	try {
-		const cursor = newestCursor(state[CURSOR_KEY], mirror.cursor);
-		if (coveredBy(run.historyId, cursor)) {
+		if (run.covered()) {
 			run.markHandled();
 			return answer(ctx, 204);
 		}
+		const cursor = newestCursor(state[CURSOR_KEY], mirror.cursor);
 		const options = syncOptionsFrom((name, fallback) => ctx.getNodeParameter(name, fallback), MAX_PER_PUSH_PARAM);
 		const start = Date.now();
 		let result;
@@ -156,10 +174,11 @@ async function runLocked(ctx: IWebhookFunctions, run: LockedRun): Promise<IWebho
 			return answer(ctx, 503, { error: 'Gmail could not be read; redeliver later' });
 		}
 		mirror.cursor = result.cursor;
+		mirror.readAt = start;
 		state[CURSOR_KEY] = result.cursor as unknown as IDataObject;
 		run.markHandled();
 		// Read and released in one step: a push that noted a history id before this point is answered.
-		const next = continuationHistoryId(mirror, result.cursor, result.hasMore);
+		const next = continuationHistoryId(mirror, result.cursor, result.hasMore, start);
 		release();
 		for (const warning of result.stats.warnings ?? []) ctx.logger.warn(`Gmail push: ${warning}`);
 		if (result.stats.error) ctx.logger.warn(`Gmail push stopped early; the rest follows: ${result.stats.error}`);

@@ -25,10 +25,10 @@ export function pushToken(sandbox: Sandbox, claims: Record<string, unknown> = {}
 	);
 }
 
-/** The body Pub/Sub POSTs for one message. */
-export function pushEnvelope(messageId: string, data: unknown, subscription = 'projects/sandbox-project/subscriptions/n8n-gmail-push-test'): IDataObject {
+/** The body Pub/Sub POSTs for one message, published now (or at `publishedAt`, ms). */
+export function pushEnvelope(messageId: string, data: unknown, subscription = 'projects/sandbox-project/subscriptions/n8n-gmail-push-test', publishedAt = Date.now()): IDataObject {
 	return {
-		message: { data: Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)).toString('base64'), messageId, message_id: messageId, publishTime: new Date().toISOString(), attributes: {} },
+		message: { data: Buffer.from(typeof data === 'string' ? data : JSON.stringify(data)).toString('base64'), messageId, message_id: messageId, publishTime: new Date(publishedAt).toISOString(), attributes: {} },
 		subscription,
 	};
 }
@@ -124,10 +124,10 @@ export class PushedTrigger {
 		return r;
 	}
 
-	/** Pushes Gmail's notification (now, or at `historyId`) as Pub/Sub message `messageId`. */
-	async notify(opts: { historyId?: number | string; messageId?: string; token?: string | null } = {}): Promise<WebhookCallResult> {
+	/** Pushes Gmail's notification (now, or at `historyId`) as Pub/Sub message `messageId`, published now or at `publishedAt`. */
+	async notify(opts: { historyId?: number | string; messageId?: string; token?: string | null; publishedAt?: number } = {}): Promise<WebhookCallResult> {
 		const messageId = opts.messageId ?? `${this.email}-m${++this.seq}`;
-		return await this.push(pushEnvelope(messageId, this.notification(opts.historyId)), { token: opts.token });
+		return await this.push(pushEnvelope(messageId, this.notification(opts.historyId), undefined, opts.publishedAt), { token: opts.token });
 	}
 
 	/** Gmail message ids of every activity emitted so far, in order. */

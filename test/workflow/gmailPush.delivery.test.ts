@@ -109,24 +109,83 @@ test('500 messages in bursts through Gmail and Pub/Sub (drops, duplicates, jitte
 	expect((t.persisted.gmailPush as { historyId: string }).historyId).toBe(String(g.mailbox('bursts-sandbox@acme-crm.test').historyId));
 }, 180_000);
 
-test('out of order: the newest push first, the older ones answer 204 without a Gmail call', async () => {
-	const { t, mail } = await connected('reverse@acme-crm.test');
+test('out of order: the newest push first; an older one whose drop window closed before a read answers 204 without a Gmail call', async () => {
+	const { t, mail, notifications } = await connected('reverse@acme-crm.test');
 	const push = sandbox.pubsub.push;
 	push.hold = true;
 	const sent: string[] = [];
 	for (let i = 0; i < 3; i++) {
 		sent.push(mail(`m${i}`));
-		sandbox.pubsub.advanceClock(1_100);
+		if (i < 2) await sleep(1_100); // a second apart (real time): Gmail notifies for each
 	}
-	await sleep(30);
-	expect(push.heldCount()).toBe(3);
+	await until('three held', () => push.heldCount() === 3);
+	const [n0, n1, n2] = notifications().map((n) => String(n.messageId));
 	sandbox.server.clearRequests();
 	push.hold = false;
 	push.release('reverse');
 	await settled();
 	expect(t.emitted()).toEqual(sent);
-	expect(t.calls.map((c) => c.responseStatus)).toEqual([200, 204, 204]);
+	const statusOf = new Map(push.deliveries.map((d) => [d.messageId, d.status]));
+	// n2 (newest) waits out its window; n1's window has closed: it reads all three at once; n0 is covered
+	// by that read (id and time): 204, no Gmail call. n2 then reads once more (its window was open at
+	// n1's read), finds nothing new.
+	expect([statusOf.get(n1), statusOf.get(n0), statusOf.get(n2)]).toEqual([200, 204, 204]);
+	expect(t.calls.filter((c) => c.workflowData)).toHaveLength(1);
+	expect(sandbox.server.seen(/gmail\.googleapis\.com$/, '/history')).toHaveLength(2);
+});
+
+test('mail within the drop window after a delivered notification comes with that same push, without the tick', async () => {
+	const email = 'window@acme-crm.test';
+	const { t, g, mail, notifications } = await connected(email);
+	sandbox.server.clearRequests();
+	const before = new Map(g.quota.byMethod);
+	const notified = mail('notified');
+	await sleep(200);
+	const second = mail('notification dropped');
+	await sleep(200);
+	const third = mail('notification dropped too');
+	await settled();
+	// Gmail sent one notification and dropped the next two (under a second later, one per second per user).
+	expect(notifications().map((n) => n.outcome)).toEqual(['published', 'dropped', 'dropped']);
+	expect(sandbox.pubsub.watch.dropped(email)).toBe(2);
+	// The one push read history once, after the window, and its one execution holds all three.
+	expect(t.calls.map((c) => c.responseStatus)).toEqual([200]);
+	expect(t.calls[0].workflowData![0].map((i) => i.json.messageId)).toEqual([notified, second, third]);
 	expect(sandbox.server.seen(/gmail\.googleapis\.com$/, '/history')).toHaveLength(1);
+	expect((g.quota.byMethod.get('history.list') ?? 0) - (before.get('history.list') ?? 0)).toBe(2);
+	// No tick ran and nothing was republished: no catch-up, no continuation.
+	expect(origin('catch-up')).toEqual([]);
+	expect(origin('continuation')).toEqual([]);
+	expect(sandbox.pubsub.push.deliveries.map((d) => d.outcome)).toEqual(['acked']);
+});
+
+test('a notification whose history id the cursor already covers still reads once when that read came before its drop window closed', async () => {
+	const email = 'window-covered@acme-crm.test';
+	const { t, mail, notifications } = await connected(email);
+	const push = sandbox.pubsub.push;
+	// Gmail loses the first notification; a second later the tick publishes a catch-up for it (held).
+	sandbox.pubsub.watch.dropNext = 1;
+	const lost = mail('notification lost');
+	await sleep(1_100);
+	push.hold = true;
+	expect((await t.tick()).error).toBeUndefined();
+	// Gmail's next notification (also held): the catch-up's run will read this mail before it is pushed.
+	const notified = mail('notified');
+	await until('both held', () => push.heldCount() === 2);
+	sandbox.server.clearRequests();
+	push.hold = false;
+	push.release('fifo');
+	await sleep(300);
+	const dropped = mail('dropped: within a second of the notification');
+	await settled();
+	expect(notifications().map((n) => n.outcome)).toEqual(['lost', 'published', 'dropped']);
+	expect(origin('catch-up')).toHaveLength(1);
+	// The catch-up (no window: the trigger's own message) read both at once; Gmail's notification was then
+	// covered by history id, but that read predates its window's end: it read again and found the third.
+	expect(t.calls.map((c) => c.responseStatus)).toEqual([200, 200]);
+	expect(t.calls.map((c) => (c.workflowData?.[0] ?? []).map((i) => i.json.messageId))).toEqual([[lost, notified], [dropped]]);
+	expect(sandbox.server.seen(/gmail\.googleapis\.com$/, '/history')).toHaveLength(2);
+	expect(push.deliveries.every((d) => d.outcome === 'acked')).toBe(true);
 });
 
 test('a dropped notification is caught by the next tick (worst case: one tick interval + one push); an idle tick publishes nothing', async () => {
@@ -236,17 +295,18 @@ test('a push that waits longer than the lock allows answers 204 at once, and the
 	const { t, mail } = await connected(email);
 	sandbox.pubsub.watch.dropNext = 2; // Gmail's own notifications lost: the two pushes below are ours
 	const first = mail('first');
-	// The run of push A lists history at once, then its label lookup hangs 12 s (then fails once and is retried).
-	sandbox.server.faults.push({ host: 'gmail.googleapis.com', pathIncludes: '/labels', latencyMs: 12_000, status: 503, count: 1 });
+	// The run of push A lists history, then its label lookup hangs 14 s (then fails once and is retried).
+	sandbox.server.faults.push({ host: 'gmail.googleapis.com', pathIncludes: '/labels', latencyMs: 14_000, status: 503, count: 1 });
 	const a = t.notify();
-	await sleep(500);
+	await sleep(1_600); // A waited its drop window (1.1 s), listed history and now hangs
 	const second = mail('second, while A holds the lock');
 	const started = Date.now();
 	const b = await t.notify();
-	// B waited the lock's 10 s, then answered 204 (acknowledged) instead of running into the ack deadline.
+	// B waited its drop window (1.1 s) and the lock's 10 s, then answered 204 (acknowledged) instead of
+	// running into the ack deadline.
 	expect(b.responseStatus).toBe(204);
-	expect(Date.now() - started).toBeGreaterThanOrEqual(9_500);
-	expect(Date.now() - started).toBeLessThan(12_000);
+	expect(Date.now() - started).toBeGreaterThanOrEqual(10_500);
+	expect(Date.now() - started).toBeLessThan(13_000);
 	expect((await a).responseStatus).toBe(200);
 	// A's history listing predates B's mail, so A published a continuation carrying B's history id.
 	await settled();

@@ -95,19 +95,27 @@ describe('a push', () => {
 		expect(history).toHaveLength(1);
 	});
 
-	test('at or below the cursor: 204 and no Gmail call at all', async () => {
+	test('at or below the cursor: 204 and no Gmail call at all (published before the last read, as older notifications are)', async () => {
 		const { t, mail } = trigger('below@acme-crm.test');
 		mail('first');
-		const first = await t.notify();
+		const publishedAt = Date.now();
+		const first = await t.notify({ publishedAt });
 		expect(first.responseStatus).toBe(200);
 		const cursor = Number((t.persisted.gmailPush as IDataObject).historyId);
 		sandbox.server.clearRequests();
-		for (const historyId of [cursor, cursor - 1, 1]) {
-			const r = await t.notify({ historyId });
+		// Gmail published older notifications at least a second apart, before the first one.
+		for (const [i, historyId] of [cursor, cursor - 1, 1].entries()) {
+			const r = await t.notify({ historyId, publishedAt: publishedAt - i * 1000 });
 			expect(r.responseStatus).toBe(204);
 			expect(r.workflowData).toBeUndefined();
 		}
 		expect(gmailCalls()).toBe(0);
+		// Contrast: one at the cursor but published after that read started: its drop window (mail whose
+		// notification Gmail dropped because of it) was still open, so it reads history once; nothing new.
+		const late = await t.notify({ historyId: cursor });
+		expect(late.responseStatus).toBe(204);
+		expect(sandbox.server.seen(/gmail\.googleapis\.com$/, '/history')).toHaveLength(1);
+		expect(t.emitted()).toHaveLength(1);
 	});
 
 	test('the same Pub/Sub message again: 204, no Gmail call, even after a restart', async () => {
@@ -205,10 +213,12 @@ describe('concurrent and out-of-order pushes', () => {
 			sent.push(mail(`m${i}`).id);
 			ids.push(box.historyId);
 		}
-		expect((await t.notify({ historyId: ids[2] })).responseStatus).toBe(200);
+		const publishedAt = Date.now();
+		expect((await t.notify({ historyId: ids[2], publishedAt })).responseStatus).toBe(200);
 		sandbox.server.clearRequests();
-		expect((await t.notify({ historyId: ids[0] })).responseStatus).toBe(204);
-		expect((await t.notify({ historyId: ids[1] })).responseStatus).toBe(204);
+		// The older ones were published earlier (Gmail: at most one a second), delivered late.
+		expect((await t.notify({ historyId: ids[0], publishedAt: publishedAt - 2000 })).responseStatus).toBe(204);
+		expect((await t.notify({ historyId: ids[1], publishedAt: publishedAt - 1000 })).responseStatus).toBe(204);
 		expect(gmailCalls()).toBe(0);
 		expect(t.emitted()).toEqual(sent);
 	});

@@ -2,12 +2,15 @@
 // per-process mirror and the per-node lock, the push token check).
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { decodeGmailNotification, notificationText, parsePushEnvelope, sameMailbox } from '../../../nodes/shared/gmail/push/envelope';
+import { DROP_WINDOW_MS, MAX_WINDOW_WAIT_MS, publishTimeMs, readAfterWindow, readNotBefore } from '../../../nodes/shared/gmail/push/dropWindow';
 import { compareHistoryIds, coveredBy, maxHistoryId } from '../../../nodes/shared/gmail/push/historyOrder';
 import {
 	HANDLED_MESSAGES_LIMIT,
 	continuationHistoryId,
 	forgetPushMirrors,
 	newestCursor,
+	newestReadAt,
+	noteReadAfter,
 	noteWanted,
 	pushMirror,
 	recordHandled,
@@ -105,6 +108,45 @@ describe('history id order', () => {
 	});
 });
 
+describe("Gmail's drop window", () => {
+	const at = Date.parse('2026-12-02T05:00:00.000Z');
+	const iso = (ms: number) => new Date(ms).toISOString();
+
+	test("publishTime as Pub/Sub writes it (up to nanoseconds), or undefined", () => {
+		expect(publishTimeMs('2026-12-02T05:00:00.123456789Z')).toBe(at + 123);
+		expect(publishTimeMs('2026-12-02T05:00:00Z')).toBe(at);
+		expect(publishTimeMs('2026-12-02T06:00:00.5+01:00')).toBe(at + 500);
+		expect(publishTimeMs('yesterday')).toBeUndefined();
+		expect(publishTimeMs(undefined)).toBeUndefined();
+	});
+
+	test('a fresh Gmail notification is read 1.1 s after it was published; an old one at once', () => {
+		expect(DROP_WINDOW_MS).toBe(1100);
+		// Arrived 40 ms after publishing: read from publish + 1.1 s (1.06 s from now).
+		expect(readNotBefore(iso(at), at + 40, false)).toBe(at + 1100);
+		// Redelivered a minute later: the window is long past.
+		expect(readNotBefore(iso(at), at + 60_000, false)).toBe(at + 1100);
+		expect(readNotBefore(iso(at), at + 60_000, false)).toBeLessThan(at + 60_000);
+		// Google's clock ahead of ours by a minute: never more than 1.5 s from the arrival.
+		expect(readNotBefore(iso(at + 60_000), at, false)).toBe(at + MAX_WINDOW_WAIT_MS);
+		// No usable publishTime: counted from the arrival.
+		expect(readNotBefore('not a time', at, false)).toBe(at + 1100);
+		expect(readNotBefore(undefined, at, false)).toBe(at + 1100);
+	});
+
+	test("the trigger's own messages never wait, but need a read that started after they were published", () => {
+		expect(readNotBefore(iso(at), at + 40, true)).toBe(at);
+		expect(readNotBefore(iso(at + 5000), at, true)).toBe(at); // Google's clock ahead: still no wait
+		expect(readNotBefore(undefined, at, true)).toBe(at);
+	});
+
+	test('a read covers a push when it started at or after the window end; an unknown read time leaves it to the id', () => {
+		expect(readAfterWindow(at + 1100, at + 1100)).toBe(true);
+		expect(readAfterWindow(at + 1099, at + 1100)).toBe(false);
+		expect(readAfterWindow(undefined, at + 1100)).toBe(true);
+	});
+});
+
 describe('push mirror', () => {
 	beforeEach(() => forgetPushMirrors());
 
@@ -150,6 +192,38 @@ describe('push mirror', () => {
 		noteWanted(m, '300');
 		expect(continuationHistoryId(m, cursor, true)).toBe('300');
 		expect(continuationHistoryId(m, newCursor('a@b.test', '18446744073709551614', 0), true)).toBe('18446744073709551615');
+	});
+
+	test("continuation for a push that gave up on the lock after this run's read started: the cursor's own id (read once more, no loop)", () => {
+		const m = pushMirror('k2');
+		const cursor = newCursor('a@b.test', '100', 0);
+		noteReadAfter(m, 5_000);
+		noteReadAfter(m, 4_000);
+		expect(m.wantedReadAfter).toBe(5_000);
+		// The run read from 4,000: the push's window ended later, so one more read is needed.
+		expect(continuationHistoryId(m, cursor, false, 4_000)).toBe('100');
+		expect(m.wantedReadAfter).toBeUndefined();
+		// The next run (the continuation) reads after it: nothing further.
+		expect(continuationHistoryId(m, cursor, false, 6_000)).toBeUndefined();
+		// A run that read after the window: nothing.
+		noteReadAfter(m, 5_000);
+		expect(continuationHistoryId(m, cursor, false, 5_000)).toBeUndefined();
+		// Wanted ids above the cursor and more waiting still win.
+		noteReadAfter(m, 5_000);
+		noteWanted(m, '130');
+		expect(continuationHistoryId(m, cursor, false, 4_000)).toBe('130');
+		noteReadAfter(m, 5_000);
+		expect(continuationHistoryId(m, cursor, true, 4_000)).toBe('101');
+	});
+
+	test('the newest read time: stored or mirrored, whichever is later; none known → undefined', () => {
+		const m = pushMirror('k3');
+		expect(newestReadAt(undefined, m)).toBeUndefined();
+		expect(newestReadAt('soon', m)).toBeUndefined();
+		expect(newestReadAt(10, m)).toBe(10);
+		m.readAt = 20;
+		expect(newestReadAt(10, m)).toBe(20);
+		expect(newestReadAt(30, m)).toBe(30);
 	});
 });
 

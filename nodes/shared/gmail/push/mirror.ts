@@ -17,6 +17,10 @@ export interface PushMirror {
 	handled: string[];
 	/** The highest history id a push left to the run in progress (it answered without waiting). */
 	wanted?: string;
+	/** When the newest cursor's history read started (ms): a notification's drop window must end before it. */
+	readAt?: number;
+	/** The latest drop window end a push that gave up on the lock left to the run in progress. */
+	wantedReadAfter?: number;
 	/** The history id the tick last republished, so an idle mailbox is not republished every tick. */
 	republished?: string;
 	/** Warnings already logged once. */
@@ -72,16 +76,30 @@ export function noteWanted(mirror: PushMirror, historyId: string): void {
 	mirror.wanted = maxHistoryId(mirror.wanted, historyId);
 }
 
+/** Notes that a push gave up on the lock whose history read must start at or after `notBefore`. */
+export function noteReadAfter(mirror: PushMirror, notBefore: number): void {
+	mirror.wantedReadAfter = Math.max(mirror.wantedReadAfter ?? 0, notBefore);
+}
+
+/** When the newest history read started, as this process or the stored static data knows it. */
+export function newestReadAt(stored: unknown, mirror: PushMirror): number | undefined {
+	const known = [stored, mirror.readAt].filter((t): t is number => typeof t === 'number' && Number.isFinite(t));
+	return known.length ? Math.max(...known) : undefined;
+}
+
 /**
- * After a run: the history id a continuation message should carry, or undefined when nothing is
- * waiting. Pushes only compare it with the cursor (they always list history from the cursor), so
- * "one above the cursor" is a correct way to say "more is waiting".
+ * After a run whose history read started at `readAt`: the history id a continuation message should
+ * carry, or undefined when nothing is waiting. Pushes only compare it with the cursor (they always
+ * list history from the cursor), so "one above the cursor" is a correct way to say "more is waiting".
+ * When a push that gave up on the lock needs a later read than this run's, the continuation carries
+ * the cursor's own id: it is read again once (it was published after this read), and cannot loop.
  */
-export function continuationHistoryId(mirror: PushMirror, cursor: GmailSyncCursor, hasMore: boolean): string | undefined {
+export function continuationHistoryId(mirror: PushMirror, cursor: GmailSyncCursor, hasMore: boolean, readAt?: number): string | undefined {
 	const wanted = mirror.wanted;
+	const readLater = readAt !== undefined && (mirror.wantedReadAfter ?? 0) > readAt;
 	mirror.wanted = undefined;
+	mirror.wantedReadAfter = undefined;
 	const above = compareHistoryIds(wanted, cursor.historyId) > 0 ? wanted : undefined;
-	if (!hasMore) return above;
-	const next = (BigInt(cursor.historyId) + 1n).toString();
-	return maxHistoryId(above, next);
+	if (hasMore) return maxHistoryId(above, (BigInt(cursor.historyId) + 1n).toString());
+	return above ?? (readLater ? cursor.historyId : undefined);
 }
