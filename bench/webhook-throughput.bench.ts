@@ -3,10 +3,13 @@
 // payload and the same load: loopback only, a fixed number of requests at a fixed concurrency,
 // every request starting one execution on both sides (unique lead ids, so the trigger's dedupe
 // never drops one). Rounds alternate between the two to spread warm-up and GC effects.
-// Prints a table and the ratio trigger / Webhook node. Then two hostile loads on the trigger alone:
-// 50 concurrent leads with a wrong key (what a refusal costs: slowest answer, n8n's RSS growth) and
-// ten concurrent gzip bombs (64 MB of zeros each, ~64 KB on the wire; RSS growth). Measures; never
-// fails on speed.
+// The trigger starts in its steady state: its dedupe memory (default size) already full, as after a
+// few days of leads, since n8n loads and saves that static data with every request. Each round
+// waits until the previous round's executions have finished, so neither side pays for the other's
+// backlog. Prints a table and the ratio trigger / Webhook node. Then the hostile loads: 50
+// concurrent leads with a wrong key (what a refusal costs: slowest answer, n8n's RSS growth), the
+// same against the Webhook node with header auth (its cheapest refusal, for comparison), and ten
+// concurrent gzip bombs (64 MB of zeros each, ~64 KB on the wire). Measures; never fails on speed.
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { N8nHost } from '../test/host/n8nHost';
@@ -16,11 +19,15 @@ const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const WARMUP = 40;
 const TIME_LIMIT_MS = Number(process.env.BENCH_WEBHOOK_TIME_LIMIT_MS ?? 120_000);
+const DEDUPE_FILL = Number(process.env.BENCH_WEBHOOK_DEDUPE_FILL ?? 5000);
 const KEY = 'bench-lead-form-key-0123456789';
 const CRED = { id: 'benchWebhookSec01', name: 'Bench webhook secrets' };
+const AUTH_CRED = { id: 'benchHeaderAuth01', name: 'Bench header auth' };
+const AUTH_HEADER = 'x-bench-key';
 
 const TRIGGER_HOOK = 'e0000000-0000-4000-8000-00000000b001';
 const BASE_HOOK = 'e0000000-0000-4000-8000-00000000b002';
+const AUTH_HOOK = 'e0000000-0000-4000-8000-00000000b003';
 
 function wf(id: string, node: object) {
 	return {
@@ -40,7 +47,7 @@ const triggerWf = wf('benchTriggerWf001', {
 	typeVersion: 1,
 	position: [0, 0],
 	webhookId: TRIGGER_HOOK,
-	parameters: { actions: ['ads-webhook'], settings: { dedupeSize: 100_000 } },
+	parameters: { actions: ['ads-webhook'], settings: {} },
 	credentials: { googleConnectorWebhookApi: CRED },
 });
 const baselineWf = wf('benchWebhookWf001', {
@@ -52,6 +59,28 @@ const baselineWf = wf('benchWebhookWf001', {
 	webhookId: BASE_HOOK,
 	parameters: { httpMethod: 'POST', path: 'bench-lead', responseMode: 'onReceived', options: {} },
 });
+
+// The Webhook node's cheapest refusal: header auth with a wrong value (403, nothing started).
+const authWf = wf('benchWebhookAuth1', {
+	id: 'e0000000-0000-4000-8000-000000000013',
+	name: 'In',
+	type: 'n8n-nodes-base.webhook',
+	typeVersion: 2,
+	position: [0, 0],
+	webhookId: AUTH_HOOK,
+	parameters: { httpMethod: 'POST', path: 'bench-auth', authentication: 'headerAuth', responseMode: 'onReceived', options: {} },
+	credentials: { httpHeaderAuth: AUTH_CRED },
+});
+
+/**
+ * A full dedupe memory of `count` earlier leads, in the record format the trigger has always been
+ * able to read (hashed key → seconds, oldest first). n8n loads it with every request.
+ */
+function filledStaticData(count: number): object {
+	const leads: Record<string, number> = {};
+	for (let i = 0; i < count; i++) leads[String(i).padStart(22, '0')] = 1_700_000_000 + i;
+	return { 'node:In': { dedupe: { leads } } };
+}
 
 let seq = 0;
 function leadBody(): string {
@@ -131,20 +160,37 @@ async function executions(n8n: N8nHost, id: string): Promise<number> {
 	return Number(row?.n ?? 0);
 }
 
+/** Waits until the workflow has `expected` executions and none of n8n's executions is still going. */
+async function settle(n8n: N8nHost, id: string, expected: number): Promise<void> {
+	const until = Date.now() + 120_000;
+	while (Date.now() < until) {
+		const [row] = await n8n.sql("SELECT COUNT(*) AS busy FROM execution_entity WHERE status IN ('new', 'running')");
+		if (Number(row?.busy ?? 0) === 0 && (await executions(n8n, id)) >= expected) return;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
 async function main() {
 	const n8n = await N8nHost.start({ logLevel: 'warn' });
 	try {
 		await n8n.setupOwner();
-		await n8n.importCredential([{ ...CRED, type: 'googleConnectorWebhookApi', data: { leadFormKey: KEY } }]);
-		await n8n.importWorkflow([triggerWf, baselineWf]);
+		await n8n.importCredential([
+			{ ...CRED, type: 'googleConnectorWebhookApi', data: { leadFormKey: KEY } },
+			{ ...AUTH_CRED, type: 'httpHeaderAuth', data: { name: AUTH_HEADER, value: KEY } },
+		]);
+		await n8n.importWorkflow([{ ...triggerWf, staticData: filledStaticData(DEDUPE_FILL) }, baselineWf, authWf]);
 		await n8n.activateWorkflow(triggerWf.id);
 		await n8n.activateWorkflow(baselineWf.id);
+		await n8n.activateWorkflow(authWf.id);
 		const ours = `${n8n.baseUrl}/webhook/${TRIGGER_HOOK}/google?action=ads-webhook`;
 		const theirs = `${n8n.baseUrl}/webhook/bench-lead`;
 		await load(ours, WARMUP);
 		await load(theirs, WARMUP);
 		const totals = { ours: { ok: 0, failed: 0, seconds: 0, latencies: [] as number[] }, theirs: { ok: 0, failed: 0, seconds: 0, latencies: [] as number[] } };
 		const e0 = { ours: await executions(n8n, triggerWf.id), theirs: await executions(n8n, baselineWf.id) };
+		const sent = { ours: WARMUP, theirs: WARMUP };
+		await settle(n8n, triggerWf.id, WARMUP);
+		await settle(n8n, baselineWf.id, WARMUP);
 		for (let r = 0; r < ROUNDS; r++) {
 			for (const side of r % 2 === 0 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const)) {
 				const res = await load(side === 'ours' ? ours : theirs, Math.ceil(REQUESTS / ROUNDS));
@@ -153,9 +199,10 @@ async function main() {
 				t.failed += res.failed;
 				t.seconds += res.seconds;
 				t.latencies.push(...res.latencies);
+				sent[side] += res.ok;
+				await settle(n8n, side === 'ours' ? triggerWf.id : baselineWf.id, sent[side]);
 			}
 		}
-		await new Promise((r) => setTimeout(r, 3000));
 		const e1 = { ours: await executions(n8n, triggerWf.id), theirs: await executions(n8n, baselineWf.id) };
 		const row = (name: string, t: typeof totals.ours, ex: number) => {
 			const rps = t.ok / t.seconds;
@@ -163,7 +210,8 @@ async function main() {
 		};
 		const a = row('Google Connector Trigger (ads-webhook)', totals.ours, e1.ours - e0.ours);
 		const b = row("n8n Webhook node (v2, onReceived)", totals.theirs, e1.theirs - e0.theirs);
-		console.log(`n8n 2.41.0, loopback, ${REQUESTS} requests per side in ${ROUNDS} alternating rounds, concurrency ${CONCURRENCY}, payload ${Buffer.byteLength(leadBody())} bytes, every request starts one execution (SQLite)`);
+		const [stored] = await n8n.sql('SELECT length(staticData) AS bytes FROM workflow_entity WHERE id = ?', [triggerWf.id]);
+		console.log(`n8n 2.41.0, loopback, ${REQUESTS} requests per side in ${ROUNDS} alternating rounds (each waits for the last one's executions), concurrency ${CONCURRENCY}, payload ${Buffer.byteLength(leadBody())} bytes, every request starts one execution (SQLite); trigger dedupe memory prefilled with ${DEDUPE_FILL} leads (default size 5000; static data now ${stored?.bytes} bytes)`);
 		console.table([a, b]);
 		const ratio = totals.ours.ok / totals.ours.seconds / (totals.theirs.ok / totals.theirs.seconds);
 		console.log(`throughput ratio trigger / Webhook node: ${ratio.toFixed(2)} (goal ≥ 1.2)`);
@@ -187,17 +235,22 @@ async function main() {
 			clearInterval(sampler);
 			const counts: Record<string, number> = {};
 			for (const st of statuses) counts[st] = (counts[st] ?? 0) + 1;
-			return { load: name, answers: JSON.stringify(counts), 'slowest ms': Math.max(...times), 'all done ms': Date.now() - t0, 'RSS before MB': rss0.toFixed(0), 'RSS peak MB': peak.toFixed(0), 'RSS growth MB': (peak - rss0).toFixed(0) };
+			const all = Date.now() - t0;
+			return { load: name, answers: JSON.stringify(counts), 'slowest ms': Math.max(...times), 'all done ms': all, 'ms per answer': (all / count).toFixed(1), 'RSS before MB': rss0.toFixed(0), 'RSS peak MB': peak.toFixed(0), 'RSS growth MB': (peak - rss0).toFixed(0) };
 		};
-		const e2 = await executions(n8n, triggerWf.id);
+		const e2 = (await executions(n8n, triggerWf.id)) + (await executions(n8n, authWf.id));
 		const wrongKey = () => post(ours, leadBody().replace(KEY, 'wrong-key-guess-000000'));
 		const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
+		const theirsAuth = `${n8n.baseUrl}/webhook/bench-auth`;
 		const rows = [
-			await hostile('50 concurrent leads, wrong key', 50, wrongKey),
-			await hostile('10 concurrent gzip bombs (64 MB → 64 KB)', 10, () => post(ours, bomb, { 'content-encoding': 'gzip' })),
+			await hostile('trigger: 50 concurrent leads, wrong key', 50, wrongKey),
+			await hostile('Webhook node: 50 concurrent, wrong auth header', 50, () => post(theirsAuth, leadBody(), { [AUTH_HEADER]: 'wrong-key-guess-000000' })),
+			await hostile('trigger: 50 concurrent leads, wrong key (again)', 50, wrongKey),
+			await hostile('trigger: 10 concurrent gzip bombs (64 MB → 64 KB)', 10, () => post(ours, bomb, { 'content-encoding': 'gzip' })),
 		];
 		await new Promise((r) => setTimeout(r, 1000));
-		console.log(`hostile loads on the trigger (n8n server process RSS sampled every 50 ms; executions started: ${(await executions(n8n, triggerWf.id)) - e2})`);
+		const e3 = (await executions(n8n, triggerWf.id)) + (await executions(n8n, authWf.id));
+		console.log(`refusals and hostile loads (n8n server process RSS sampled every 50 ms; executions started: ${e3 - e2})`);
 		console.table(rows);
 	} finally {
 		agent.destroy();

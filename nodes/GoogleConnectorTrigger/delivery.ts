@@ -12,7 +12,8 @@ export type Action = (typeof ACTIONS)[number];
 /** Everything the trigger remembers, in `getWorkflowStaticData('node')` (persisted by n8n). */
 export interface TriggerState extends IDataObject {
 	push?: PushState & IDataObject;
-	dedupe?: Record<string, DedupeBucket> & IDataObject;
+	/** Per kind: a DedupeBucket (an object hash → seconds in earlier versions, still read). */
+	dedupe?: Record<string, DedupeBucket | IDataObject> & IDataObject;
 }
 
 /** The "Options" collection of the trigger. */

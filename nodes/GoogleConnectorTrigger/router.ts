@@ -56,7 +56,8 @@ async function route(this: IWebhookFunctions): Promise<Outcome> {
 	const enabled = this.getNodeParameter('actions', []) as string[];
 	const orgId = String(this.getNodeParameter('orgId', '') ?? '').trim();
 	const options = this.getNodeParameter('settings', {}) as TriggerOptions;
-	const receivedAt = new Date().toISOString();
+	const startedAt = Date.now();
+	const receivedAt = new Date(startedAt).toISOString();
 
 	const action = queryValue(query, 'action');
 	const isHubVerification = method === 'GET' && queryValue(query, 'hub.mode') !== undefined;
@@ -84,7 +85,7 @@ async function route(this: IWebhookFunctions): Promise<Outcome> {
 	const state = this.getWorkflowStaticData('node') as TriggerState;
 	const secrets = await cachedWebhookSecrets(this);
 	const dedupeMax = Math.max(100, Math.min(100_000, Number(options.dedupeSize ?? DEFAULT_DEDUPE_MAX) || DEFAULT_DEDUPE_MAX));
-	const dedupe = new Deduper(state, `${this.getWorkflow().id ?? ''}|${this.getNode().name}`, dedupeMax);
+	const dedupe = new Deduper(state, `${this.getWorkflow().id ?? ''}|${this.getNode().name}`, dedupeMax, startedAt);
 	const event: Delivery['event'] = (a, key, data, rawValue) => ({
 		action: a,
 		...(orgId ? { orgId } : {}),

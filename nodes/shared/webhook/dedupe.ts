@@ -1,84 +1,119 @@
 // A bounded "already seen" store kept in the trigger's static data (so it survives restarts and is
-// shared by every webhook process in queue mode). Keys are hashed; the oldest entries are dropped
-// beyond `max`. The bucket functions are pure; Deduper adds the per-process mirror (below).
+// shared by every webhook process in queue mode). n8n loads that static data from the database
+// with every request, refusals included, and saves it whole after each accepted one; so a bucket
+// is one string of hashed keys, oldest first (".<22 chars>" each), not an object of thousands of
+// properties: 5,000 keys load in 0.2 ms instead of 5 ms, 100,000 in 7 ms instead of 155 ms.
+// The bucket functions are pure; Deduper adds the per-process record of recent keys (below).
 import { createHash } from 'node:crypto';
 
-export interface DedupeBucket {
-	[hashedKey: string]: number;
-}
+/** A bucket as stored: ".<hash>" entries, oldest first. */
+export type DedupeBucket = string;
 
 export const DEFAULT_DEDUPE_MAX = 5000;
+const HASH_CHARS = 22;
+const ENTRY_CHARS = HASH_CHARS + 1;
+const HASH = /^[A-Za-z0-9_-]{22}$/;
+const ENTRY = /\.[A-Za-z0-9_-]{22}/g;
 
-function hashKey(key: string): string {
-	return createHash('sha256').update(key).digest('base64url').slice(0, 22);
-}
-
-/** True when `key` was recorded before; otherwise records it (with `nowMs`) and returns false. */
-export function seenBefore(bucket: DedupeBucket, key: string, nowMs: number, max = DEFAULT_DEDUPE_MAX): boolean {
-	const h = hashKey(key);
-	if (Object.prototype.hasOwnProperty.call(bucket, h)) return true;
-	bucket[h] = Math.floor(nowMs / 1000);
-	const keys = Object.keys(bucket);
-	for (let i = 0; i < keys.length - max; i++) delete bucket[keys[i]];
-	return false;
+export function hashKey(key: string): string {
+	return createHash('sha256').update(key).digest('base64url').slice(0, HASH_CHARS);
 }
 
 /**
- * Copies keys from `source` that `target` lacks (e.g. an in-memory mirror into static data whose
- * last save was overwritten by a concurrent request), keeping the newest `max`.
+ * The bucket in static data as a string: the earlier format (an object hash → seconds) is ordered
+ * by its times; anything else damaged keeps only its well-formed entries.
  */
-export function mergeInto(target: DedupeBucket, source: DedupeBucket, max = DEFAULT_DEDUPE_MAX): boolean {
-	let changed = false;
-	for (const [k, t] of Object.entries(source)) {
-		if (!Object.prototype.hasOwnProperty.call(target, k)) {
-			target[k] = t;
-			changed = true;
-		}
+export function readBucket(value: unknown): DedupeBucket {
+	if (typeof value === 'string') {
+		let wellFormed = value.length % ENTRY_CHARS === 0;
+		for (let i = 0; wellFormed && i < value.length; i += ENTRY_CHARS) wellFormed = value.charCodeAt(i) === 46;
+		return wellFormed ? value : (value.match(ENTRY) ?? []).join('');
 	}
-	if (!changed) return false;
-	const keys = Object.keys(target).sort((a, b) => target[a] - target[b]);
-	for (let i = 0; i < keys.length - max; i++) delete target[keys[i]];
-	return true;
+	if (!value || typeof value !== 'object') return '';
+	return Object.entries(value as Record<string, unknown>)
+		.filter(([h, t]) => HASH.test(h) && typeof t === 'number')
+		.sort((a, b) => (a[1] as number) - (b[1] as number))
+		.map(([h]) => `.${h}`)
+		.join('');
+}
+
+export function bucketHas(bucket: DedupeBucket, hash: string): boolean {
+	// Entries are fixed-width and '.' only starts one, so a match is a whole entry.
+	return bucket.lastIndexOf(`.${hash}`) !== -1;
+}
+
+/** The bucket with `hash` appended, the oldest entries dropped beyond `max`. */
+export function bucketAdd(bucket: DedupeBucket, hash: string, max = DEFAULT_DEDUPE_MAX): DedupeBucket {
+	const next = `${bucket}.${hash}`;
+	const limit = Math.max(1, max) * ENTRY_CHARS;
+	return next.length > limit ? next.slice(next.length - limit) : next;
+}
+
+/** Which of `hashes` the bucket lacks, reading it from the newest entry back until all are found. */
+export function missingFrom(bucket: DedupeBucket, hashes: Iterable<string>): Set<string> {
+	const left = new Set(hashes);
+	for (let end = bucket.length; end >= ENTRY_CHARS && left.size > 0; end -= ENTRY_CHARS) left.delete(bucket.slice(end - HASH_CHARS, end));
+	return left;
+}
+
+/** True when `key` was recorded in `bucket` (for tests and callers that only ask). */
+export function bucketHasKey(bucket: unknown, key: string): boolean {
+	return bucketHas(readBucket(bucket), hashKey(key));
 }
 
 /**
- * In-memory mirror of the dedupe buckets, per workflow and node. n8n saves a webhook's static data
- * whole, after each request, from the copy it loaded at the start: two concurrent requests each save
- * their own copy and the later one wins, dropping the other's record. The mirror catches repeats
- * that arrive meanwhile in this process and writes lost records back on the next request. (Across
- * several webhook processes in queue mode, simultaneous repeats can still both pass.)
+ * How long a key this process recorded stays in its memory before it counts as safely stored: n8n
+ * saves a webhook's static data whole, after each request, from the copy it loaded at the start,
+ * so a request still under way when the key was saved (up to Node's 5-minute request timeout,
+ * e.g. a body sent slowly) can save its older copy over it. Until then every request of this
+ * process writes the key back if it is missing, and the key counts as seen.
  */
-const mirror = new Map<string, DedupeBucket>();
-const MIRROR_LIMIT = 200;
+export const RECENT_KEEP_MS = 10 * 60_000;
+const recentByScope = new Map<string, Map<string, number>>();
+const SCOPE_LIMIT = 200;
 
-/** The trigger's "already seen" check: named buckets in static data, backed by the process mirror. */
+/** The trigger's "already seen" check: named buckets in static data, backed by this process's recent keys. */
 export class Deduper {
 	constructor(
-		private readonly state: { dedupe?: Record<string, DedupeBucket> },
+		private readonly state: { dedupe?: Record<string, unknown> },
 		private readonly scope: string,
 		private readonly max: number,
+		/** When the request began (n8n loaded the static data just before). */
+		private readonly startedAt = Date.now(),
 	) {}
 
-	private buckets(name: string): [DedupeBucket, DedupeBucket] {
-		if (!this.state.dedupe) this.state.dedupe = {};
-		if (!this.state.dedupe[name]) this.state.dedupe[name] = {};
+	private recent(name: string): Map<string, number> {
 		const key = `${this.scope}|${name}`;
-		let memory = mirror.get(key);
-		if (!memory) {
-			if (mirror.size >= MIRROR_LIMIT) mirror.delete(mirror.keys().next().value as string);
-			memory = {};
-			mirror.set(key, memory);
+		let recent = recentByScope.get(key);
+		if (!recent) {
+			if (recentByScope.size >= SCOPE_LIMIT) recentByScope.delete(recentByScope.keys().next().value as string);
+			recent = new Map();
+			recentByScope.set(key, recent);
 		}
-		mergeInto(this.state.dedupe[name], memory, this.max);
-		return [this.state.dedupe[name], memory];
+		return recent;
 	}
 
-	/** True when `key` was seen (in static data or in this process); records it otherwise. */
+	/** True when `key` was seen (in static data or recently in this process); records it otherwise. */
 	seen(name: string, key: string): boolean {
-		const [stored, memory] = this.buckets(name);
-		const now = Date.now();
-		const inMemory = seenBefore(memory, key, now, this.max);
-		const inStore = seenBefore(stored, key, now, this.max);
-		return inMemory || inStore;
+		if (!this.state.dedupe) this.state.dedupe = {};
+		const recent = this.recent(name);
+		let bucket = readBucket(this.state.dedupe[name]);
+		const lost = missingFrom(bucket, recent.keys());
+		for (const h of lost) bucket = bucketAdd(bucket, h, this.max);
+		// Keys old enough and found in this copy are stored for good: forget them (oldest first).
+		for (const [h, at] of recent) {
+			if (this.startedAt - at <= RECENT_KEEP_MS) break;
+			if (!lost.has(h)) recent.delete(h);
+		}
+		const h = hashKey(key);
+		const seen = recent.has(h) || bucketHas(bucket, h);
+		if (!seen) {
+			bucket = bucketAdd(bucket, h, this.max);
+			recent.set(h, Date.now());
+			if (recent.size > this.max) recent.delete(recent.keys().next().value as string);
+		}
+		// Written only when something changed, so n8n saves the static data only then.
+		if (bucket !== this.state.dedupe[name]) this.state.dedupe[name] = bucket;
+		return seen;
 	}
 }

@@ -1,8 +1,5 @@
 import { PayloadError, alertKey, conversionKey, fieldName, normaliseConversion, normaliseLead, normalisePerformanceAlert, parseForm, parseJsonObject, toIsoTime } from '../../../nodes/shared/webhook/payloads';
-import { DEFAULT_DEDUPE_MAX, mergeInto, seenBefore, type DedupeBucket } from '../../../nodes/shared/webhook/dedupe';
 
-/** Whether the trigger's check would call `key` a repeat (asked on a copy, so nothing is recorded). */
-const recorded = (bucket: DedupeBucket, key: string) => seenBefore({ ...bucket }, key, 0);
 import { needsRenewal, parseChannelIds, subscriptionsCurrent, topicCallback, topicFor, withoutProof, hubForm, safeChallenge, type PushSubscription } from '../../../nodes/shared/webhook/websub';
 import { callbackProof, callbackProofValid } from '../../../nodes/shared/webhook/signature';
 
@@ -141,43 +138,6 @@ describe('bodies', () => {
 		expect(parseForm('a=1&a=2&__proto__=x&b=%20y')).toEqual({ a: '1', b: ' y' });
 		expect(() => parseForm(Array.from({ length: 300 }, (_, i) => `k${i}=v`).join('&'))).toThrow(PayloadError);
 	});
-});
-
-describe('dedupe store', () => {
-	test('records once, reports repeats', () => {
-		const b: DedupeBucket = {};
-		expect(seenBefore(b, 'lead-1', 1000)).toBe(false);
-		expect(seenBefore(b, 'lead-1', 2000)).toBe(true);
-		expect(recorded(b, 'lead-1')).toBe(true);
-		expect(recorded(b, 'lead-2')).toBe(false);
-		expect(JSON.stringify(b)).not.toContain('lead-1');
-	});
-	test('bounded: the oldest keys are forgotten first; survives a JSON round trip (static data)', () => {
-		let b: DedupeBucket = {};
-		for (let i = 0; i < 120; i++) {
-			seenBefore(b, `k${i}`, i * 1000, 100);
-			b = JSON.parse(JSON.stringify(b));
-		}
-		expect(Object.keys(b)).toHaveLength(100);
-		expect(recorded(b, 'k0')).toBe(false);
-		expect(recorded(b, 'k19')).toBe(false);
-		expect(recorded(b, 'k20')).toBe(true);
-		expect(recorded(b, 'k119')).toBe(true);
-		expect(DEFAULT_DEDUPE_MAX).toBeGreaterThanOrEqual(1000);
-	});
-});
-
-test('mergeInto restores records a concurrent save dropped, keeping the newest', () => {
-	const memory: DedupeBucket = {};
-	const stored: DedupeBucket = {};
-	for (let i = 0; i < 5; i++) seenBefore(memory, `m${i}`, i * 1000);
-	seenBefore(stored, 's0', 10_000);
-	expect(mergeInto(stored, memory, 4)).toBe(true);
-	expect(Object.keys(stored)).toHaveLength(4);
-	expect(recorded(stored, 's0')).toBe(true);
-	expect(recorded(stored, 'm4')).toBe(true);
-	expect(recorded(stored, 'm0')).toBe(false);
-	expect(mergeInto(stored, {}, 4)).toBe(false);
 });
 
 describe('WebSub bookkeeping', () => {
