@@ -9,7 +9,10 @@
 // backlog. Prints a table and the ratio trigger / Webhook node. Then the hostile loads: 50
 // concurrent leads with a wrong key (what a refusal costs: slowest answer, n8n's RSS growth), the
 // same against the Webhook node with header auth (its cheapest refusal, for comparison), and ten
-// concurrent gzip bombs (64 MB of zeros each, ~64 KB on the wire). Measures; never fails on speed.
+// concurrent gzip bombs (64 MB of zeros each, ~64 KB on the wire). All of it twice, on a fresh n8n
+// each: with n8n's default expression engine ('vm': isolated-vm, which n8n starts per webhook
+// request for every trigger but its own Webhook node) and with 'legacy', to show that share
+// (BENCH_WEBHOOK_ENGINES=vm runs only the first). Measures; never fails on speed.
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { N8nHost } from '../test/host/n8nHost';
@@ -19,6 +22,8 @@ const CONCURRENCY = Number(process.env.BENCH_WEBHOOK_CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.BENCH_WEBHOOK_ROUNDS ?? 3);
 const WARMUP = 40;
 const TIME_LIMIT_MS = Number(process.env.BENCH_WEBHOOK_TIME_LIMIT_MS ?? 120_000);
+// n8n 2.41 evaluates expressions in isolated-vm isolates ('vm'); 'legacy' shows what that costs.
+const ENGINES = (process.env.BENCH_WEBHOOK_ENGINES ?? 'vm,legacy').split(',').map((e) => e.trim()).filter(Boolean);
 const DEDUPE_FILL = Number(process.env.BENCH_WEBHOOK_DEDUPE_FILL ?? 5000);
 const KEY = 'bench-lead-form-key-0123456789';
 const CRED = { id: 'benchWebhookSec01', name: 'Bench webhook secrets' };
@@ -50,27 +55,23 @@ const triggerWf = wf('benchTriggerWf001', {
 	parameters: { actions: ['ads-webhook'], settings: {} },
 	credentials: { googleConnectorWebhookApi: CRED },
 });
-const baselineWf = wf('benchWebhookWf001', {
-	id: 'e0000000-0000-4000-8000-000000000012',
-	name: 'In',
-	type: 'n8n-nodes-base.webhook',
-	typeVersion: 2,
-	position: [0, 0],
-	webhookId: BASE_HOOK,
-	parameters: { httpMethod: 'POST', path: 'bench-lead', responseMode: 'onReceived', options: {} },
-});
-
+/** n8n's own Webhook node (v2, answering on receipt), with `extra` parameters and credentials. */
+function webhookNodeWf(id: string, nodeId: string, webhookId: string, path: string, extra: { authentication?: string; credentials?: object } = {}) {
+	const { credentials, ...params } = extra;
+	return wf(id, {
+		id: nodeId,
+		name: 'In',
+		type: 'n8n-nodes-base.webhook',
+		typeVersion: 2,
+		position: [0, 0],
+		webhookId,
+		parameters: { httpMethod: 'POST', path, responseMode: 'onReceived', options: {}, ...params },
+		...(credentials ? { credentials } : {}),
+	});
+}
+const baselineWf = webhookNodeWf('benchWebhookWf001', 'e0000000-0000-4000-8000-000000000012', BASE_HOOK, 'bench-lead');
 // The Webhook node's cheapest refusal: header auth with a wrong value (403, nothing started).
-const authWf = wf('benchWebhookAuth1', {
-	id: 'e0000000-0000-4000-8000-000000000013',
-	name: 'In',
-	type: 'n8n-nodes-base.webhook',
-	typeVersion: 2,
-	position: [0, 0],
-	webhookId: AUTH_HOOK,
-	parameters: { httpMethod: 'POST', path: 'bench-auth', authentication: 'headerAuth', responseMode: 'onReceived', options: {} },
-	credentials: { httpHeaderAuth: AUTH_CRED },
-});
+const authWf = webhookNodeWf('benchWebhookAuth1', 'e0000000-0000-4000-8000-000000000013', AUTH_HOOK, 'bench-auth', { authentication: 'headerAuth', credentials: { httpHeaderAuth: AUTH_CRED } });
 
 /**
  * A full dedupe memory of `count` earlier leads, in the record format the trigger has always been
@@ -104,12 +105,14 @@ function leadBody(): string {
 }
 
 const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+// The hostile loads really are concurrent: one connection each, not queued on the load's 8 sockets.
+const hostileAgent = new Agent({ keepAlive: false, maxSockets: Infinity });
 
-function post(url: string, body: string | Buffer, extraHeaders: Record<string, string> = {}): Promise<number> {
+function post(url: string, body: string | Buffer, extraHeaders: Record<string, string> = {}, via = agent): Promise<number> {
 	return new Promise((resolve) => {
 		const u = new URL(url);
 		const req = request(
-			{ agent, method: 'POST', hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extraHeaders }, timeout: 30_000 },
+			{ agent: via, method: 'POST', hostname: u.hostname, port: u.port, path: `${u.pathname}${u.search}`, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...extraHeaders }, timeout: 30_000 },
 			(res) => {
 				res.resume();
 				res.on('end', () => resolve(res.statusCode ?? 0));
@@ -170,8 +173,9 @@ async function settle(n8n: N8nHost, id: string, expected: number): Promise<void>
 	}
 }
 
-async function main() {
-	const n8n = await N8nHost.start({ logLevel: 'warn' });
+/** One complete measurement on a fresh n8n whose expression engine is `engine` (N8N_EXPRESSION_ENGINE). */
+async function measure(engine: string) {
+	const n8n = await N8nHost.start({ logLevel: 'warn', env: { N8N_EXPRESSION_ENGINE: engine } });
 	try {
 		await n8n.setupOwner();
 		await n8n.importCredential([
@@ -211,6 +215,7 @@ async function main() {
 		const a = row('Google Connector Trigger (ads-webhook)', totals.ours, e1.ours - e0.ours);
 		const b = row("n8n Webhook node (v2, onReceived)", totals.theirs, e1.theirs - e0.theirs);
 		const [stored] = await n8n.sql('SELECT length(staticData) AS bytes FROM workflow_entity WHERE id = ?', [triggerWf.id]);
+		console.log(`\n## N8N_EXPRESSION_ENGINE=${engine}${engine === 'vm' ? ' (n8n 2.41 default)' : ''}`);
 		console.log(`n8n 2.41.0, loopback, ${REQUESTS} requests per side in ${ROUNDS} alternating rounds (each waits for the last one's executions), concurrency ${CONCURRENCY}, payload ${Buffer.byteLength(leadBody())} bytes, every request starts one execution (SQLite); trigger dedupe memory prefilled with ${DEDUPE_FILL} leads (default size 5000; static data now ${stored?.bytes} bytes)`);
 		console.table([a, b]);
 		const ratio = totals.ours.ok / totals.ours.seconds / (totals.theirs.ok / totals.theirs.seconds);
@@ -239,22 +244,30 @@ async function main() {
 			return { load: name, answers: JSON.stringify(counts), 'slowest ms': Math.max(...times), 'all done ms': all, 'ms per answer': (all / count).toFixed(1), 'RSS before MB': rss0.toFixed(0), 'RSS peak MB': peak.toFixed(0), 'RSS growth MB': (peak - rss0).toFixed(0) };
 		};
 		const e2 = (await executions(n8n, triggerWf.id)) + (await executions(n8n, authWf.id));
-		const wrongKey = () => post(ours, leadBody().replace(KEY, 'wrong-key-guess-000000'));
+		const wrongKey = () => post(ours, leadBody().replace(KEY, 'wrong-key-guess-000000'), {}, hostileAgent);
 		const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024, 0x20));
 		const theirsAuth = `${n8n.baseUrl}/webhook/bench-auth`;
 		const rows = [
 			await hostile('trigger: 50 concurrent leads, wrong key', 50, wrongKey),
-			await hostile('Webhook node: 50 concurrent, wrong auth header', 50, () => post(theirsAuth, leadBody(), { [AUTH_HEADER]: 'wrong-key-guess-000000' })),
+			await hostile('Webhook node: 50 concurrent, wrong auth header', 50, () => post(theirsAuth, leadBody(), { [AUTH_HEADER]: 'wrong-key-guess-000000' }, hostileAgent)),
 			await hostile('trigger: 50 concurrent leads, wrong key (again)', 50, wrongKey),
-			await hostile('trigger: 10 concurrent gzip bombs (64 MB → 64 KB)', 10, () => post(ours, bomb, { 'content-encoding': 'gzip' })),
+			await hostile('trigger: 10 concurrent gzip bombs (64 MB → 64 KB)', 10, () => post(ours, bomb, { 'content-encoding': 'gzip' }, hostileAgent)),
 		];
 		await new Promise((r) => setTimeout(r, 1000));
 		const e3 = (await executions(n8n, triggerWf.id)) + (await executions(n8n, authWf.id));
 		console.log(`refusals and hostile loads (n8n server process RSS sampled every 50 ms; executions started: ${e3 - e2})`);
 		console.table(rows);
 	} finally {
-		agent.destroy();
 		await n8n.dispose();
+	}
+}
+
+async function main() {
+	try {
+		for (const engine of ENGINES) await measure(engine);
+	} finally {
+		agent.destroy();
+		hostileAgent.destroy();
 	}
 }
 
