@@ -2,9 +2,10 @@
 import { NodeOperationError, type IDataObject, type IPollFunctions } from 'n8n-workflow';
 import { asNodeError } from '../shared/transport';
 import { classifyYouTubeError, commentReader, listCommentThreads } from '../shared/transport/youtube';
-import { readCursor, syncComments, type CommentSource, type SyncOptions } from '../shared/youtube/commentSync';
+import { DEFAULT_POLL_BUDGET_MS, keepBaseline, mayBeActivationPoll, savedBaseline } from '../shared/polling/baselines';
+import { isCommentCursor, readCursor, syncComments, type CommentSource, type SyncOptions } from '../shared/youtube/commentSync';
 import { threadToInboxMessage } from '../shared/youtube/inbox';
-import { RECHECK_DEFAULT_MINUTES, connectedChannel, splitList, threadsRemembered, type PollOutcome, type Spend, type TriggerState } from './state';
+import { BASELINES_KEY, RECHECK_DEFAULT_MINUTES, connectedChannel, splitList, threadsRemembered, type PollOutcome, type Spend, type TriggerState } from './state';
 
 export async function pollComments(this: IPollFunctions, state: TriggerState, spend: Spend, manual: boolean): Promise<PollOutcome> {
 	const sourceKind = this.getNodeParameter('source', 'mine') as string;
@@ -25,9 +26,15 @@ export async function pollComments(this: IPollFunctions, state: TriggerState, sp
 		recheckEveryMs: manual ? 0 : every * 60_000,
 		now: Date.now(),
 	};
+	// Without a cursor of its own, a scheduled poll takes the one the activation poll left (durable
+	// cursors drop that poll's node data; see shared/polling/baselines.ts).
+	const global = this.getWorkflowStaticData('global');
+	const own = state.comments !== undefined;
+	const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
+	const adopted = own || manual || mayBeActivationPoll(budget) ? undefined : savedBaseline(global, BASELINES_KEY, this.getNode().id, isCommentCursor);
 	// Work on a copy: the stored cursor changes only when this poll ends normally (or stops on quota
 	// with what it has fully processed), never half-way through a failure.
-	const cursor = readCursor(JSON.parse(JSON.stringify(state.comments ?? null)) as unknown);
+	const cursor = readCursor(JSON.parse(JSON.stringify(state.comments ?? adopted ?? null)) as unknown);
 	const reader = commentReader(this, { beforeCall: spend });
 	const result = await syncComments(reader, sources, cursor, syncOptions);
 
@@ -53,6 +60,8 @@ export async function pollComments(this: IPollFunctions, state: TriggerState, sp
 	}
 
 	state.comments = cursor as unknown as IDataObject;
+	const baseline = !own && !adopted && result.messages.length === 0;
+	keepBaseline(global, BASELINES_KEY, this.getNode().id, baseline ? cursor : undefined);
 	return {
 		items: result.messages.length ? [this.helpers.returnJsonArray(result.messages as unknown as IDataObject[])] : null,
 		stop: result.stopped?.reason,

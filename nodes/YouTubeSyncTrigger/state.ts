@@ -25,6 +25,9 @@ export interface TriggerState {
 	sid?: string;
 }
 
+/** Where the activation poll's comment cursor waits for the first scheduled poll (global static data, per node). */
+export const BASELINES_KEY = 'youtubeSyncBaselines';
+
 /** Recheck the remembered threads every 10 minutes by default: replies there arrive within that. */
 export const RECHECK_DEFAULT_MINUTES = 10;
 

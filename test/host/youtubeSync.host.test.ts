@@ -3,9 +3,8 @@
 // test waits for two scheduled polls after activation (≈2 min): one emits, the next is idle.
 import type { Sandbox } from '../sandbox';
 import { HOST_SETUP_TIMEOUT, startHostWithSandbox, stopHostWithSandbox, type N8nHost } from './n8nHost';
+import { importYouTubeSync } from './youtubeSyncHost';
 
-const TRIGGER = 'n8n-nodes-google-connector.youTubeSyncTrigger';
-const CRED_TYPE = 'googleConnectorOAuth2Api';
 const WF = 'hostYouTubeSync01';
 const CRED = { id: 'hostYouTubeCred01', name: 'Google (YouTube host test)' };
 const EMAIL = 'rep@acme-crm.test';
@@ -28,40 +27,7 @@ test('an activated trigger emits a comment added to the sandbox while it runs, o
 	const channel = yt.addChannel({ ownerEmail: EMAIL, title: 'Acme host', handle: '@acmehost' });
 	const video = yt.addVideo(channel.id, { title: 'Launch video' });
 	const old = yt.addComment(video.id, { text: 'before activation' });
-	const grant = sandbox.oauth.issueGrant({ email: EMAIL, scopes: ['https://www.googleapis.com/auth/youtube.readonly'] });
-	await n8n.importCredential([
-		{
-			...CRED,
-			type: CRED_TYPE,
-			data: {
-				clientId: 'sandbox-client.apps.googleusercontent.com',
-				clientSecret: 'GOCSPX-sandbox-client-secret',
-				youtubeRead: true,
-				oauthTokenData: grant,
-			},
-		},
-	]);
-	await n8n.importWorkflow([
-		{
-			id: WF,
-			name: 'YouTube comments (host test)',
-			active: false,
-			settings: { executionOrder: 'v1' },
-			connections: { 'New YouTube comment': { main: [[{ node: 'Done', type: 'main', index: 0 }]] } },
-			nodes: [
-				{
-					id: 'e0000000-0000-4000-8000-000000000001',
-					name: 'New YouTube comment',
-					type: TRIGGER,
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, event: 'comments', source: 'mine', dailyBudget: 10000 },
-					credentials: { [CRED_TYPE]: CRED },
-				},
-				{ id: 'e0000000-0000-4000-8000-000000000002', name: 'Done', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: [220, 0], parameters: {} },
-			],
-		},
-	]);
+	const grant = await importYouTubeSync(n8n, sandbox, { id: WF, name: 'YouTube comments (host test)', credential: CRED, email: EMAIL, nodeIdPrefix: 'e0000000' });
 
 	sandbox.server.clearRequests();
 	await n8n.activateWorkflow(WF);

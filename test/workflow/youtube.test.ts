@@ -64,8 +64,8 @@ function loadedTrigger(): YouTubeSyncTrigger {
 
 /**
  * Activation as n8n does it: the activation poll, then the first scheduled poll. (With durable cursors,
- * n8n 2.41 does not commit what an activation poll that returns nothing staged, so the trigger starts
- * from the first scheduled poll; with legacy cursors the activator saves it.)
+ * n8n 2.41 does not commit what an activation poll that returns nothing staged; the first scheduled poll
+ * takes the copy the trigger kept in the workflow's static data. With legacy cursors the activator saves it.)
  */
 async function activate(p: Poller) {
 	const a = await p.poll({ activation: true });
@@ -209,6 +209,29 @@ describe.each([false, true])('YouTube Sync trigger (durable cursors: %s)', (dura
 		}
 		expect(new Set(seen).size).toBe(seen.length);
 		expect([...seen].sort()).toEqual([...expected].sort());
+	});
+
+	test('comments written between the activation poll and the first scheduled poll come out on that poll, once', async () => {
+		const yt = sandbox.youtube;
+		const { channel, credentials } = setup();
+		const video = yt.addVideo(channel.id);
+		const before = yt.addComment(video.id, { text: 'before activation' });
+		const p = poller(credentials, {}, { durableCursors });
+		expect(ok(await p.poll({ activation: true })).items).toBeNull();
+		// n8n saves the workflow's static data after the activation, with a copy of the cursor in it.
+		expect(Object.keys((p.persistedGlobal.global as IDataObject).youtubeSyncBaselines as IDataObject)).toHaveLength(1);
+		// The minute until n8n's first scheduled poll.
+		const early = yt.addComment(video.id, { text: 'in the first minute' });
+		const reply = yt.addReply(before.id, { text: 'a reply in the first minute' });
+		expect(idsOf(ok(await p.poll()).items).sort()).toEqual([early.id, reply.id].sort());
+		const later = yt.addComment(video.id, { text: 'later' });
+		expect(idsOf(ok(await p.poll()).items)).toEqual([later.id]);
+		expect(ok(await p.poll()).items).toBeNull();
+		// A restart reads only the persisted state: nothing again.
+		p.restart();
+		expect(ok(await p.poll()).items).toBeNull();
+		// The activation's copy of the cursor does not outlive its use in the workflow's static data.
+		expect(p.persistedGlobal).toEqual({ global: {} });
 	});
 
 	test('a chosen video with comments disabled is skipped with a notice, the others are read', async () => {

@@ -135,7 +135,10 @@ export function readCursor(value: unknown): CommentCursor {
 			return emptyCursor();
 		}
 	}
-	const c = v as Partial<CommentCursor> | undefined;
-	if (!c || typeof c !== 'object' || c.v !== 1 || typeof c.sources !== 'object' || c.sources === null) return emptyCursor();
-	return c as CommentCursor;
+	return isCommentCursor(v) ? v : emptyCursor();
+}
+
+export function isCommentCursor(value: unknown): value is CommentCursor {
+	const c = value as Partial<CommentCursor> | undefined;
+	return !!c && typeof c === 'object' && c.v === 1 && typeof c.sources === 'object' && c.sources !== null;
 }

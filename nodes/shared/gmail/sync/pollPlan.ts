@@ -1,9 +1,9 @@
 // How one Gmail Sync poll is timed and where a fresh baseline is kept, from what n8n tells the node.
 // Pure: no n8n imports.
+import { DEFAULT_POLL_BUDGET_MS, keepBaseline as keepNodeBaseline, mayBeActivationPoll, savedBaseline as savedNodeBaseline } from '../../polling/baselines';
 import { isGmailSyncCursor, type GmailSyncCursor } from './cursor';
 
-/** n8n's poll budget when it sets none (getPollBudgetMs' default in 2.41). */
-export const DEFAULT_POLL_BUDGET_MS = 5 * 60_000;
+export { DEFAULT_POLL_BUDGET_MS };
 /**
  * The activation poll runs inside n8n's workflow publication, which n8n abandons after about 84 s
  * (70% of a 120 s lease) and then marks the trigger failed: that poll stops early and the scheduled
@@ -24,7 +24,7 @@ export interface PollDeadlines {
  * their own, about 36 s).
  */
 export function isActivationPoll(firstOnWorkflow: boolean, budgetMs: number): boolean {
-	return firstOnWorkflow && budgetMs >= DEFAULT_POLL_BUDGET_MS;
+	return firstOnWorkflow && mayBeActivationPoll(budgetMs);
 }
 
 /** `budgetMs` is n8n's getPollBudgetMs(). */
@@ -35,24 +35,14 @@ export function pollDeadlines(budgetMs: number, start: number, activation: boole
 	return { soft: start + Math.max(budget - margin, budget / 2), hard: start + budget };
 }
 
-/**
- * Where a baseline waits for the next poll: the workflow's global static data, keyed by node id. With
- * durable poll cursors n8n drops what the activation poll stages in the node's static data when it
- * returns nothing, but it does save the workflow's static data after activation.
- */
+/** Where a baseline waits for the next poll (see polling/baselines.ts): global static data, per node id. */
 export const BASELINES_KEY = 'gmailSyncBaselines';
 
 export function savedBaseline(global: Record<string, unknown>, nodeId: string): GmailSyncCursor | undefined {
-	const saved = (global[BASELINES_KEY] as Record<string, unknown> | undefined)?.[nodeId];
-	return isGmailSyncCursor(saved) ? saved : undefined;
+	return savedNodeBaseline(global, BASELINES_KEY, nodeId, isGmailSyncCursor);
 }
 
 /** Stores (cursor) or forgets (undefined) the node's baseline; writes only when something changes. */
 export function keepBaseline(global: Record<string, unknown>, nodeId: string, cursor: GmailSyncCursor | undefined): void {
-	const all = { ...((global[BASELINES_KEY] as Record<string, unknown> | undefined) ?? {}) };
-	if (cursor) all[nodeId] = cursor;
-	else if (nodeId in all) delete all[nodeId];
-	else return;
-	if (Object.keys(all).length) global[BASELINES_KEY] = all;
-	else delete global[BASELINES_KEY];
+	keepNodeBaseline(global, BASELINES_KEY, nodeId, cursor);
 }
