@@ -224,7 +224,7 @@ async function simulateDay(
 }
 
 function table(head: string[], rows: string[][]): void {
-	const widths = [38, ...head.slice(1).map((h) => Math.max(20, h.length + 2))];
+	const widths = [44, ...head.slice(1).map((h, i) => Math.max(20, h.length + 2, ...rows.map((r) => r[i + 1].length + 2)))];
 	const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[0]) : c.padStart(widths[i]))).join('');
 	console.log(line(head));
 	for (const r of rows) console.log(line(r));

@@ -174,7 +174,9 @@ describe.each([false, true])('item 12: a backlog beyond 20 pages (durable cursor
 		clock.advance(MINUTE);
 		expect(idsOf(ok(await p.poll()).items)).toEqual([last.id]);
 		const state = (durableCursors ? p.persisted : p.inMemoryStaticData) as { comments: { sources: Record<string, { threads: Record<string, unknown> }> } };
-		expect(Object.keys(state.comments.sources[`channel:${rep.channel.id}`].threads).length).toBeLessThanOrEqual(1000);
+		// Threads Remembered (1,000), plus the one thread newer than the last recheck: the oldest is
+		// forgotten only once a recheck has read it again (item 15).
+		expect(Object.keys(state.comments.sources[`channel:${rep.channel.id}`].threads).length).toBeLessThanOrEqual(1001);
 	}, 300_000);
 });
 
@@ -304,5 +306,51 @@ describe.each(['published', 'activity'] as const)('item 15: replies on remembere
 		expect(Math.max(...minutesToArrive)).toBeLessThanOrEqual(10);
 		// 60 polls are a 24th of a day of one-minute polls: 3,000 units a day is 125 an hour.
 		expect(units).toBeLessThanOrEqual(125);
+	}, 300_000);
+});
+
+describe('item 15: the recheck reads what the promise needs and no more', () => {
+	test('a reply on the oldest remembered thread, then newer threads push it past the 1,000 remembered: it comes out at the recheck, which reads the pages down to it and no page below the remembered threads', async () => {
+		const yt = sandbox.youtube;
+		const rep = youtubeRep(sandbox);
+		const videos = Array.from({ length: 20 }, () => yt.addVideo(rep.channel.id));
+		const start = clock.now();
+		// 1,100 threads of the last 30 days, oldest first: the newest 1,000 are remembered.
+		const threads: SbThread[] = [];
+		for (let i = 0; i < 1100; i++) threads.push(yt.addComment(videos[i % 20].id, { publishedAt: ytIso(start - 30 * DAY + ((i + 1) * (30 * DAY - 3_600_000)) / 1100) }));
+		const p = youtubePoller(rep.credentials, {});
+		await activate(p);
+		const pages = () => sandbox.server.seen('youtube.googleapis.com', '/commentThreads').length;
+
+		const edge = threads[100];
+		const emittedAt = new Map<string, number>();
+		const pagesPerPoll: number[] = [];
+		let reply = '';
+		const newer: string[] = [];
+		for (let minute = 1; minute <= 21; minute++) {
+			if (minute === 1) reply = yt.addReply(edge.top.id, { text: 'on the oldest remembered thread' }).id;
+			if (minute === 2) newer.push(yt.addComment(videos[0].id).id, yt.addComment(videos[1].id).id);
+			clock.advance(MINUTE);
+			const before = pages();
+			const r = ok(await p.poll());
+			pagesPerPoll.push(pages() - before);
+			for (const id of idsOf(r.items)) emittedAt.set(id, emittedAt.has(id) ? -1 : minute);
+		}
+		// Each once: the new threads at once, the reply at the recheck, within 10 minutes of writing.
+		expect([...emittedAt.keys()].sort()).toEqual([reply, ...newer].sort());
+		expect([...emittedAt.values()].every((m) => m > 0)).toBe(true);
+		expect(emittedAt.get(newer[0])).toBe(2);
+		expect(emittedAt.get(reply)!).toBeLessThanOrEqual(10);
+		// What the sandbox served: the newest page each poll (also with new threads on it); two rechecks,
+		// the first down to the 1,002nd thread (10 pages below the newest), the second down to the
+		// 1,000th (9 pages: nothing older is read to confirm the bottom).
+		const rechecks = pagesPerPoll.filter((n) => n > 1);
+		expect(rechecks).toEqual([11, 10]);
+		expect(pagesPerPoll.filter((n) => n === 1)).toHaveLength(19);
+		expect(pagesPerPoll[emittedAt.get(reply)! - 1]).toBe(11);
+		const state = p.inMemoryStaticData as { comments: { sources: Record<string, { threads: Record<string, unknown> }> } };
+		const remembered = Object.keys(state.comments.sources[`channel:${rep.channel.id}`].threads);
+		expect(remembered).toHaveLength(1000);
+		expect(remembered).not.toContain(edge.top.id);
 	}, 300_000);
 });

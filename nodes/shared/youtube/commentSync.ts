@@ -47,6 +47,8 @@ interface Pass {
 	sink: SyncedMessage[];
 	/** Pages read so far this poll. */
 	pages: number;
+	/** Ids of the threads listed on those pages. */
+	listed: Set<string>;
 }
 
 /**
@@ -58,7 +60,8 @@ async function readPage(pass: Pass, token: string | undefined, adopt = false) {
 	const response = await pass.reader.listThreads(pass.source, token, pass.pageSize);
 	pass.pages++;
 	const threads = response.items ?? [];
-	let fresh = 0;
+	// Whether the page's last thread brought something (new, or new replies): then more may follow.
+	let bottomNew = false;
 	let oldest: string | undefined;
 	// Google's newest time on the page: replies up to it count as seen in threads adopted here.
 	let pageMark: string | undefined;
@@ -69,14 +72,16 @@ async function readPage(pass: Pass, token: string | undefined, adopt = false) {
 	for (const t of threads) {
 		const p = topPublished(t);
 		if (oldest === undefined || p < oldest) oldest = p;
+		pass.listed.add(t.id);
+		bottomNew = false;
 		const known = pass.cur.threads[t.id] !== undefined;
 		if (!known && adoptFloor === undefined && !isNew(pass.cur, t)) continue;
-		if (!known && adoptFloor === undefined) fresh++;
 		const { messages, state } = await processThread(pass.reader, pass.cur, t, pass.opts, known ? undefined : adoptFloor);
+		bottomNew = adoptFloor === undefined && (!known || messages.length > 0);
 		pass.sink.push(...messages);
 		pass.cur.threads[t.id] = state;
 	}
-	return { next: response.nextPageToken || undefined, fresh, oldest, empty: threads.length === 0 };
+	return { next: response.nextPageToken || undefined, bottomNew, oldest, empty: threads.length === 0 };
 }
 
 /**
@@ -117,6 +122,7 @@ export async function syncSource(
 		pageSize: Math.min(100, Math.max(1, options.pageSize ?? 100)),
 		sink,
 		pages: 0,
+		listed: new Set(),
 	};
 	const maxPages = Math.max(1, options.maxPagesPerSource ?? 20);
 	const windowPages = Math.ceil(keep / pass.pageSize) + 1;
@@ -139,11 +145,12 @@ export async function syncSource(
 		return { messages: sink, complete: true };
 	}
 
-	// 1. New threads from the top.
+	// 1. New threads from the top, while a page ends in something new (newer threads come first; a
+	// late one further down is found by the recheck).
 	const knownTop = Object.values(cur.threads).reduce<string | undefined>((top, st) => maxIso(top, st.p), undefined) ?? cur.floor ?? '';
 	let r = await readPage(pass, undefined);
-	while (r.fresh > 0 && r.next && pass.pages < maxPages) r = await readPage(pass, r.next);
-	if (r.fresh > 0 && r.next) {
+	while (r.bottomNew && r.next && pass.pages < maxPages) r = await readPage(pass, r.next);
+	if (r.bottomNew && r.next) {
 		// More than a poll's pages of new threads: continue there next poll (an older scan ends lower).
 		cur.scan = { token: r.next, bottom: cur.scan?.bottom ?? knownTop };
 		return { messages: sink, complete: false };
@@ -154,7 +161,7 @@ export async function syncSource(
 	// 2. The backlog left by an earlier poll, down to where it began.
 	if (cur.scan) {
 		const scan = cur.scan;
-		let s = { next: scan.token as string | undefined, oldest: undefined as string | undefined, empty: false };
+		let s: { next?: string; oldest?: string; empty: boolean } = { next: scan.token, empty: false };
 		while (s.next && pass.pages < maxPages) {
 			s = await readPage(pass, s.next);
 			if (s.empty || (s.oldest ?? '') <= scan.bottom) s.next = undefined;
@@ -172,17 +179,34 @@ export async function syncSource(
 	const due = every > 0 && (cur.sweptAt === undefined || now - Date.parse(cur.sweptAt) >= every - RECHECK_SLACK_MS);
 	// (Right after a backlog the recheck waits for the next poll: it starts below the newest pages.)
 	if (due && !scanEnded) {
-		const bottom = maxIso(cur.floor, windowStart) ?? windowStart;
-		let token = after;
-		let sweepPages = 0;
-		while (token && sweepPages++ < windowPages) {
-			const page = await readPage(pass, token);
-			token = (page.oldest ?? '') <= bottom ? undefined : page.next;
-		}
+		await recheck(pass, after, r.oldest, keep, windowStart);
 		cur.sweptAt = iso(now);
 	}
-	prune(cur, keep, windowStart);
+	// Threads are forgotten only right after a recheck read them (or with the recheck off), so a
+	// reply written while its thread was remembered is read before the thread is forgotten.
+	if (every <= 0 || (due && !scanEnded)) prune(cur, keep, windowStart);
 	return { messages: sink, complete: true };
+}
+
+/**
+ * The pages below the newest, until every remembered thread was listed this poll (or the pages went
+ * past the oldest of them: one no longer listed was deleted). Below the remembered threads late
+ * comments are looked for down to the floor or the window start, unless the remembered threads are
+ * already the newest Threads Remembered: a thread older than those is past the promise anyway, and
+ * the page that would only show that costs a unit.
+ */
+async function recheck(pass: Pass, token: string | undefined, newestOldest: string | undefined, keep: number, windowStart: string): Promise<void> {
+	const cur = pass.cur;
+	const ids = Object.keys(cur.threads);
+	const oldestKept = ids.reduce<string | undefined>((low, id) => (low === undefined || cur.threads[id].p < low ? cur.threads[id].p : low), undefined) ?? '';
+	const lateBottom = ids.length >= keep ? undefined : (maxIso(cur.floor, windowStart) ?? windowStart);
+	const done = (oldest: string) => (oldest < oldestKept || ids.every((id) => pass.listed.has(id))) && (lateBottom === undefined || oldest <= lateBottom);
+	const maxPages = Math.ceil(ids.length / pass.pageSize) + 1;
+	let next = done(newestOldest ?? '') ? undefined : token;
+	for (let pages = 0; next && pages < maxPages; pages++) {
+		const page = await readPage(pass, next);
+		next = page.empty || done(page.oldest ?? '') ? undefined : page.next;
+	}
 }
 
 /**

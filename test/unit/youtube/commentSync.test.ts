@@ -359,3 +359,107 @@ test('a cursor written before the floor existed: its high-water mark becomes the
 	expect(r.cursor.sources['channel:UC1'].hwm).toBeUndefined();
 	expect(r.cursor.sources['channel:UC1'].floor).toBe(fake.threads[0].top.snippet!.publishedAt);
 });
+
+// Issue #10 item 15: what the API allows for replies on remembered threads within 10 minutes at
+// under 3,000 units a day (every page read is a unit; the tests count the pages).
+const threadIds = (c: CommentCursor) => Object.keys(c.sources['channel:UC1'].threads);
+
+test('new threads on a page that ends in a remembered thread: no page below is read to confirm', async () => {
+	const fake = new FakeChannel();
+	for (let i = 0; i < 15; i++) {
+		fake.tick();
+		fake.comment();
+	}
+	let cursor = (await poll(fake, emptyCursor(), { maxThreadsTracked: 20 })).cursor;
+	fake.tick();
+	const fresh = [fake.comment(), fake.comment(), fake.comment()];
+	const r = await poll(fake, cursor, { maxThreadsTracked: 20 });
+	expect(r.ids.sort()).toEqual([...fresh].sort());
+	expect(r.calls).toEqual(['threads:UC1:0']);
+	cursor = r.cursor;
+	// A page that ends in a new thread still goes on: 12 new, 10 a page.
+	fake.tick();
+	const burst = Array.from({ length: 12 }, () => fake.comment());
+	const b = await poll(fake, cursor, { maxThreadsTracked: 40 });
+	expect(b.ids.sort()).toEqual([...burst].sort());
+	expect(b.calls).toEqual(['threads:UC1:0', 'threads:UC1:10']);
+});
+
+test('a thread is forgotten only after a recheck read it: a reply on the oldest remembered thread, then newer threads push it out, still comes out', async () => {
+	const fake = new FakeChannel();
+	const threads = Array.from({ length: 22 }, () => {
+		fake.tick();
+		return fake.comment();
+	});
+	const opts = { maxThreadsTracked: 20, recheckEveryMs: 600_000 };
+	let r = await poll(fake, emptyCursor(), opts);
+	const oldestRemembered = threads[2];
+	expect(threadIds(r.cursor)).toContain(oldestRemembered);
+	fake.tick();
+	const reply = fake.reply(oldestRemembered);
+	const newer = [fake.comment(), fake.comment()];
+	r = await poll(fake, r.cursor, opts);
+	expect(r.ids.sort()).toEqual([...newer].sort());
+	// Still remembered (22 now, the oldest on page 3) until the recheck has read it again.
+	expect(threadIds(r.cursor)).toContain(oldestRemembered);
+	fake.tick(600_000);
+	r = await poll(fake, r.cursor, opts);
+	expect(r.ids).toEqual([reply]);
+	expect(r.calls).toEqual(['threads:UC1:0', 'threads:UC1:10', 'threads:UC1:20']);
+	expect(threadIds(r.cursor)).toHaveLength(20);
+	expect(threadIds(r.cursor)).not.toContain(oldestRemembered);
+	fake.tick(600_000);
+	expect((await poll(fake, r.cursor, opts)).ids).toEqual([]);
+});
+
+test('the recheck reads the pages that hold the remembered threads and no page below them when they are the newest Threads Remembered', async () => {
+	const fake = new FakeChannel();
+	const threads = Array.from({ length: 40 }, () => {
+		fake.tick();
+		return fake.comment();
+	});
+	const opts = { maxThreadsTracked: 20, recheckEveryMs: 60_000 };
+	let r = await poll(fake, emptyCursor(), opts);
+	expect(r.calls).toEqual(['threads:UC1:0', 'threads:UC1:10']);
+	fake.tick();
+	const fresh = fake.comment();
+	r = await poll(fake, r.cursor, opts);
+	expect(r.ids).toEqual([fresh]);
+	// 21 remembered: the recheck reads down to the 21st (page 3), then forgets it.
+	fake.tick(60_000);
+	const reply = fake.reply(threads[20]);
+	r = await poll(fake, r.cursor, opts);
+	expect(r.ids).toEqual([reply]);
+	expect(r.calls).toEqual(['threads:UC1:0', 'threads:UC1:10', 'threads:UC1:20']);
+	expect(threadIds(r.cursor)).not.toContain(threads[20]);
+	expect(threadIds(r.cursor)).toHaveLength(20);
+	// 20 remembered, the newest 20: pages 1 and 2, not page 3 to find what lies below them.
+	fake.tick(60_000);
+	const deep = fake.reply(threads[21]);
+	r = await poll(fake, r.cursor, opts);
+	expect(r.ids).toEqual([deep]);
+	expect(r.calls).toEqual(['threads:UC1:0', 'threads:UC1:10']);
+});
+
+test('the recheck reads nothing below the newest page when that page already holds the whole window', async () => {
+	const fake = new FakeChannel();
+	fake.clock -= 40 * 86_400_000;
+	for (let i = 0; i < 15; i++) {
+		fake.tick();
+		fake.comment();
+	}
+	fake.clock += 40 * 86_400_000;
+	const recent = Array.from({ length: 4 }, () => {
+		fake.tick();
+		return fake.comment();
+	});
+	const opts = { maxThreadsTracked: 20, recheckEveryMs: 60_000 };
+	let r = await poll(fake, emptyCursor(), opts);
+	expect(threadIds(r.cursor).sort()).toEqual([...recent].sort());
+	fake.tick(60_000);
+	const reply = fake.reply(recent[0]);
+	r = await poll(fake, r.cursor, opts);
+	expect(r.ids).toEqual([reply]);
+	expect(r.calls).toEqual(['threads:UC1:0']);
+	expect(r.cursor.sources['channel:UC1'].sweptAt).toBeDefined();
+});
