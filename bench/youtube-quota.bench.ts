@@ -380,7 +380,7 @@ async function scenarioB(logger: RecordingLogger, sandbox: Sandbox, dayStart: nu
 		[
 			['quota units per day', ...figures.map((f) => fmt(perDay(f.units)))],
 			['  of which replies (comments.list)', ...figures.map((f) => fmt(perDay(f.replyUnits)))],
-			['  rechecks, pages below the newest each', ...figures.map((f) => (f.rechecks ? `${f.rechecks}, ${(f.recheckPages / f.rechecks).toFixed(1)}` : '0'))],
+			['  rechecks; pages below the newest: each, all', ...figures.map((f) => (f.rechecks ? `${f.rechecks}; ${(f.recheckPages / f.rechecks).toFixed(1)}, ${fmt(perDay(f.recheckPages))}` : '0'))],
 			['replies on followed threads ≤ 10 min', ...figures.map((f) => `${f.latencies.filter((l) => l <= 10).length} / ${f.latencies.length} (${((100 * f.latencies.filter((l) => l <= 10).length) / Math.max(1, f.latencies.length)).toFixed(1)}%)`)],
 			['  minutes: p50, p95, max (never: Infinity)', ...figures.map((f) => dist(f.latencies))],
 			['replies on threads beyond (arrived)', ...figures.map((f) => `${f.beyond.length} (${f.beyond.filter((l) => l < Infinity).length})`)],
