@@ -118,6 +118,25 @@ describe('a push', () => {
 		expect(t.emitted()).toHaveLength(1);
 	});
 
+	test("after a restart the last read's start comes from static data: a covered push with its window open reads once, an older one not at all", async () => {
+		const { t, mail } = trigger('restart-window@acme-crm.test');
+		mail('first');
+		const publishedAt = Date.now();
+		expect((await t.notify({ publishedAt })).responseStatus).toBe(200);
+		const cursor = Number((t.persisted.gmailPush as IDataObject).historyId);
+		expect(t.persisted.gmailPushReadAt).toEqual(expect.any(Number));
+		expect(t.persisted.gmailPushReadAt as number).toBeGreaterThanOrEqual(publishedAt + 1100);
+		forgetPushMirrors(); // a restarted process: static data alone
+		sandbox.server.clearRequests();
+		expect((await t.notify({ historyId: cursor, publishedAt: publishedAt - 1000 })).responseStatus).toBe(204);
+		expect(gmailCalls()).toBe(0);
+		const late = mail('within the window of a notification published after that read');
+		const r = await t.notify({ historyId: cursor });
+		expect(r.responseStatus).toBe(200);
+		expect(r.workflowData![0].map((i) => i.json.messageId)).toEqual([late.id]);
+		expect(sandbox.server.seen(/gmail\.googleapis\.com$/, '/history')).toHaveLength(1);
+	});
+
 	test('the same Pub/Sub message again: 204, no Gmail call, even after a restart', async () => {
 		const { t, mail } = trigger('redelivered@acme-crm.test');
 		const m = mail('once');
