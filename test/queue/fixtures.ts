@@ -1,7 +1,7 @@
 // Workflows, credentials and Google senders for the queue ring (shared by the test and the benchmark).
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
-import { uploadAtom, YT_TOPIC } from '../sandbox';
+import { DEFAULT_PUSH_SERVICE_ACCOUNT, uploadAtom, YT_TOPIC } from '../sandbox';
 import { http, type HttpResult } from '../host/n8nHost';
 import { type QueueCluster } from './queueCluster';
 
@@ -57,6 +57,17 @@ export function youtubeTrigger(cred: { id: string; name: string }): Node {
 	};
 }
 
+/** The Gmail Push Trigger creating its own topic and OIDC push subscription in the sandbox's project. */
+export function gmailPushTrigger(name: string, webhookId: string, cred: { id: string; name: string }, topicName: string): Node {
+	return {
+		name,
+		type: `${PKG}.gmailPushTrigger`,
+		webhookId,
+		parameters: { pollTimes: { item: [{ mode: 'everyMinute' }] }, authentication: 'oAuth2', setupMode: 'create', projectId: 'acme-crm-prod', topicName, pushServiceAccount: DEFAULT_PUSH_SERVICE_ACCOUNT, direction: 'both' },
+		credentials: { googleConnectorOAuth2Api: cred },
+	};
+}
+
 export function connectorTrigger(webhookId: string, channelId: string, cred: { id: string; name: string }): Node {
 	return {
 		name: 'Google',
@@ -71,19 +82,20 @@ export function connectorTrigger(webhookId: string, channelId: string, cred: { i
 export const DEDUPE_KEY = '={{ $json.dedupeKey }}';
 
 /** n8n's Remove Duplicates: "Remove Items Processed in Previous Executions", keyed on the event, scope workflow. */
-export const removeDuplicates = (): Node => ({
+/** `key`: the event's stable key as an n8n expression (default the Google Connector Trigger's dedupeKey). */
+export const removeDuplicates = (key = DEDUPE_KEY): Node => ({
 	name: 'Remove Duplicates',
 	type: 'n8n-nodes-base.removeDuplicates',
 	typeVersion: 2,
-	parameters: { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: DEDUPE_KEY, options: { scope: 'workflow' } },
+	parameters: { operation: 'removeItemsSeenInPreviousExecutions', logic: 'removeItemsWithAlreadySeenKeyValues', dedupeValue: key, options: { scope: 'workflow' } },
 });
 
 /** The atomic claim: Redis INCR on the event's key; only the execution that got 1 goes on. */
-export const redisClaim = (cred: { id: string; name: string }): Node[] => [
+export const redisClaim = (cred: { id: string; name: string }, key = '$json.dedupeKey'): Node[] => [
 	{
 		name: 'Claim',
 		type: 'n8n-nodes-base.redis',
-		parameters: { operation: 'incr', key: "={{ 'dedupe:' + $json.dedupeKey }}", expire: true, ttl: 7 * 86400 },
+		parameters: { operation: 'incr', key: `={{ 'dedupe:' + ${key} }}`, expire: true, ttl: 7 * 86400 },
 		credentials: { redis: cred },
 	},
 	{

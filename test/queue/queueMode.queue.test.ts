@@ -7,7 +7,7 @@ import { HOST_SETUP_TIMEOUT, http } from '../host/n8nHost';
 import { QueueCluster } from './queueCluster';
 import {
 	CLIENT, G, PKG, SECRETS, chainWorkflow, connectorTrigger, executionsOf, gmailTrigger, noOp, postLead, redisClaim, removeDuplicates,
-	signedPush, sleep, triggerUrl, waitFor, waitNode, youtubeTrigger, type ExecutionRecord,
+	gmailPushTrigger, signedPush, sleep, triggerUrl, waitFor, waitNode, youtubeTrigger, type ExecutionRecord,
 } from './fixtures';
 
 const EMAIL = 'rep@acme-crm.test';
@@ -20,6 +20,8 @@ const VARIANTS = [
 	{ id: 'queueHooksRmDup01', hook: 'e1000000-0000-4000-8000-00000000c002', tail: () => [removeDuplicates(), noOp('Passed')] },
 	{ id: 'queueHooksClaim01', hook: 'e1000000-0000-4000-8000-00000000c003', tail: () => [...redisClaim(REDIS_CRED), noOp('Passed')] },
 ] as const;
+/** A Gmail activity's stable key (the Gmail message id), as the Remove Duplicates value. */
+const PUSH_KEY = '={{ $json.messageId }}';
 const report = (line: string) => process.env.QUEUE_REPORT && process.stderr.write(`[queue] ${line}\n`);
 
 let sandbox: Sandbox;
@@ -156,6 +158,71 @@ test('the same lead and the same push delivered to both webhook processes at the
 	expect(figures.queueHooksPlain01.leads + figures.queueHooksPlain01.pushes).toBeGreaterThan(0);
 }, 600_000);
 
+test('Gmail Push Trigger: each notification delivered to both webhook processes at the same moment, 20 mails per workflow: duplicates with the trigger alone, with Remove Duplicates on the message id, and with a Redis claim on it', async () => {
+	const ROUNDS = 20;
+	const NODE = 'New mail (push)';
+	// One mailbox, credential and topic per workflow, so the three never see each other's notifications.
+	const variants = [
+		{ id: 'queuePushPlain001', tail: () => [noOp('Passed')] },
+		{ id: 'queuePushRmDup001', tail: () => [removeDuplicates(PUSH_KEY), noOp('Passed')] },
+		{ id: 'queuePushClaim001', tail: () => [...redisClaim(REDIS_CRED, '$json.messageId'), noOp('Passed')] },
+	].map((v, i) => ({ ...v, email: `push${i + 1}@acme-crm.test`, hook: `e2000000-0000-4000-8000-00000000d00${i + 1}`, cred: { id: `queuePushCred00${i + 1}`, name: `Google push ${i + 1} (queue)` } }));
+	// The Gmail message ids after the tail (the Redis claim's output is {"dedupe:<id>": 1}).
+	const passedIds = (runs: ExecutionRecord[]) => runs.flatMap((r) => (r.nodes.Passed ?? []).map((a) => String(a.messageId ?? Object.keys(a)[0]?.replace(/^dedupe:/, ''))));
+	sandbox.pubsub.allowHttpEndpoints = true;
+	for (const v of variants) {
+		const grant = sandbox.oauth.issueGrant({ email: v.email, scopes: [`${G}gmail.readonly`, `${G}pubsub`] });
+		await cluster.importCredential([{ ...v.cred, type: 'googleConnectorOAuth2Api', data: { ...CLIENT, gmailRead: true, pubsub: true, oauthTokenData: grant } }]);
+		sandbox.gmail.insertMessage({ account: v.email, from: 'old@client.test', subject: 'before activation' });
+	}
+	await cluster.importWorkflow(variants.map((v, i) => chainWorkflow(v.id, `Gmail push (${v.id})`, [gmailPushTrigger(NODE, v.hook, v.cred, `n8n-gmail-push-q${i + 1}`), ...v.tail()])));
+	for (const v of variants) await cluster.activateWorkflow(v.id);
+	await waitFor('the three watches', () => (variants.every((v) => sandbox.pubsub.watch.watches.get(v.email)) ? true : undefined), 60_000, 250);
+	// Pub/Sub delivers each push to the balancer's URL; here every delivery goes to both webhook processes at once.
+	const balancer = cluster.webhookBase;
+	const single = sandbox.pubsub.push.transport;
+	const fanned: number[] = [];
+	sandbox.pubsub.push.transport = async (req) => {
+		if (!req.url.startsWith(balancer)) return await single(req);
+		const answers = await Promise.all(cluster.webhooks.map((w) => single({ ...req, url: req.url.replace(balancer, w.baseUrl) })));
+		fanned.push(...answers.map((a) => a.status));
+		return answers.find((a) => a.status < 300) ?? answers[0];
+	};
+	const sent = new Map<string, string[]>(variants.map((v) => [v.id, []]));
+	try {
+		for (let i = 0; i < ROUNDS; i++) {
+			for (const v of variants) sent.get(v.id)!.push(sandbox.gmail.insertMessage({ account: v.email, from: `client${i}@client.test`, subject: `Push race ${i}` }).id);
+			// Gmail publishes at most one notification per mailbox and second.
+			await sleep(1500);
+		}
+		await waitFor('every mail through each workflow', async () => {
+			for (const v of variants) {
+				const through = new Set(passedIds(await executionsOf(cluster, v.id)));
+				if (!sent.get(v.id)!.every((id) => through.has(id))) return undefined;
+			}
+			return true;
+		}, 240_000, 2000);
+		await sandbox.pubsub.push.idle();
+	} finally {
+		sandbox.pubsub.push.transport = single;
+	}
+	const byStatus = fanned.reduce<Record<number, number>>((a, s) => ({ ...a, [s]: (a[s] ?? 0) + 1 }), {});
+	const figures: Record<string, { emitted: number; passed: number; runs: number; errors: number }> = {};
+	for (const v of variants) {
+		const runs = await settled(v.id, 1, 120_000);
+		const ids = sent.get(v.id)!;
+		const emitted = runs.flatMap((r) => (r.nodes[NODE] ?? []).map((a) => a.messageId as string));
+		const through = passedIds(runs);
+		// Nothing lost and nothing but the mail sent, at the trigger and after the tail.
+		expect([...new Set(emitted)].sort()).toEqual([...ids].sort());
+		expect([...new Set(through)].sort()).toEqual([...ids].sort());
+		figures[v.id] = { emitted: emitted.length - ids.length, passed: through.length - ids.length, runs: runs.length, errors: runs.filter((r) => r.status !== 'success').length };
+	}
+	report(`push race: ${fanned.length} deliveries answered, by status ${JSON.stringify(byStatus)}; duplicates of ${ROUNDS} (emitted by the trigger, passed the tail), runs, errors: ${JSON.stringify(figures)}`);
+	expect(figures.queuePushClaim001).toMatchObject({ passed: 0, errors: 0 });
+	for (const v of variants) await cluster.deactivateWorkflow(v.id);
+}, 600_000);
+
 test('credential refresh under concurrency: 10 executions on 2 workers hit an expired access token at once; every call succeeds and the stored token stays valid', async () => {
 	const CRED = { id: 'queueRefreshCred1', name: 'Google (refresh, queue)' };
 	const WF = 'queueRefreshWf001';
@@ -278,4 +345,109 @@ test('Gmail Sync and YouTube Sync: polls run in the main, executions on workers;
 	}
 	expect(cluster.logText()).not.toContain(grant.access_token);
 	report(`polls: gmail runs ${JSON.stringify(finalGmail.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}, youtube runs ${JSON.stringify(finalYt.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}`);
+	// The next test restarts the main with the scheduler on: these two stop polling first.
+	await cluster.deactivateWorkflow(GMAIL_WF);
+	await cluster.deactivateWorkflow(YT_WF);
 });
+
+test('durable poll cursors in queue mode (scheduler chain on in the main): every comment (the first minute included) and every mail emitted once across the main killed mid-poll; a worker killed mid-run while the main lives: that run ends crashed (with its mail) or error (n8n drops its data), and its mail is never emitted again', async () => {
+	const EMAIL2 = 'durable@acme-crm.test';
+	const CRED = { id: 'queueDurableCred1', name: 'Google (durable cursors, queue)' };
+	const GMAIL_WF = 'queueGmailDurab01';
+	const YT_WF = 'queueYTDurable001';
+	const g = sandbox.gmail;
+	const yt = sandbox.youtube;
+	// What n8n 2.41 needs for durable cursors (PollCursorService: the scheduler, its poll triggers and the
+	// publication service, the default); only the main polls, so only the main gets them.
+	cluster.mainEnv = { N8N_SCHEDULER_ENABLED: 'true', N8N_SCHEDULER_POLL_TRIGGERS_ENABLED: 'true', N8N_POLLER_DURABLE_CURSORS_ENABLED: 'true', N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'true' };
+	await cluster.restartMain();
+	expect(cluster.main.logs.join('\n')).not.toMatch(/durable poll cursors stay disabled/);
+	const clients = g.label('Clients', EMAIL2);
+	const old = g.insertMessage({ account: EMAIL2, from: 'Old <old@client.test>', subject: 'before activation', labelIds: ['INBOX', clients.id] });
+	const channel = yt.addChannel({ ownerEmail: EMAIL2, title: 'Durable sync', handle: '@durablesync' });
+	const video = yt.addVideo(channel.id, { title: 'Durable video' });
+	const oldComment = yt.addComment(video.id, { text: 'before activation' });
+	const grant = sandbox.oauth.issueGrant({ email: EMAIL2, scopes: [`${G}gmail.readonly`, `${G}youtube.readonly`] });
+	await cluster.importCredential([{ ...CRED, type: 'googleConnectorOAuth2Api', data: { ...CLIENT, gmailRead: true, youtubeRead: true, oauthTokenData: grant } }]);
+	await cluster.importWorkflow([
+		chainWorkflow(GMAIL_WF, 'Gmail durable (queue)', [gmailTrigger(CRED, clients.id), waitNode(20), noOp('Done')]),
+		chainWorkflow(YT_WF, 'YouTube durable (queue)', [youtubeTrigger(CRED), noOp('Done')]),
+	]);
+	const historyCalls = () => sandbox.server.seen(/googleapis\.com$/, '/gmail/v1/users/me/history').filter((r) => sandbox.oauth.accessTokens.get(String(r.headers.authorization ?? '').replace(/^Bearer /i, ''))?.user.email === EMAIL2);
+	await cluster.activateWorkflow(GMAIL_WF);
+	await cluster.activateWorkflow(YT_WF);
+
+	// Mail and a comment in the first minute after activation (n8n drops what the activation poll staged).
+	const m1 = g.insertMessage({ account: EMAIL2, from: 'ingrid@client.test', subject: 'Durable 1', labelIds: ['INBOX', clients.id] });
+	const c1 = yt.addComment(video.id, { text: 'Durable comment 1', author: 'Ingrid' });
+	const e1 = await waitFor('the Gmail run with m1 on a worker', async () => {
+		const run = (await executionsOf(cluster, GMAIL_WF)).find((r) => r.text.includes(m1.id));
+		return run && cluster.ranOn(run.id) ? run : undefined;
+	}, 180_000, 250);
+	const victim = cluster.workers.find((w) => w.name === cluster.ranOn(e1.id))!;
+	await victim.kill();
+	// The main that enqueued the run is alive, and two of its mechanisms race to end the run: Bull reports
+	// the stalled job (maxStalledCount 0) and n8n 2.41's WorkflowRunner.processError saves the execution as
+	// *error* with empty run data (m1 is then in no execution), or the queue recovery (every 15 s here,
+	// 180 min by default) marks it *crashed* first, with its data (m1 stays in it, for a retry).
+	const failed = await waitFor('the killed run to be marked', async () => {
+		const run = (await executionsOf(cluster, GMAIL_WF)).find((r) => r.id === e1.id)!;
+		return ['crashed', 'error', 'failed'].includes(run.status) ? run : undefined;
+	}, 150_000);
+	const dropped = failed.status === 'error';
+	report(`durable: killed run ${e1.id} ${failed.status}${dropped ? ' (run data dropped by n8n)' : ''}`);
+	expect(failed.status).toMatch(/^(error|crashed)$/);
+	if (dropped) expect([failed.text.includes('failed to be processed too many times'), failed.text.includes(m1.id), Object.keys(failed.nodes)]).toEqual([true, false, []]);
+	else expect(failed.text).toContain(m1.id);
+
+	// m2 arrives; the main is SIGKILLed while its poll holds m2 (history read, the fetch held up 30 s).
+	const m2 = g.insertMessage({ account: EMAIL2, from: 'ingrid@client.test', subject: 'Durable 2', labelIds: ['INBOX', clients.id] });
+	const c2 = yt.addComment(video.id, { text: 'Durable comment 2', author: 'Ingrid' });
+	const m2At = Date.now();
+	const hold = { host: /googleapis\.com$/, pathIncludes: '/batch/gmail', count: 1, latencyMs: 30_000, status: 503 };
+	sandbox.server.faults.push(hold);
+	await waitFor('the poll that reads m2', () => (historyCalls().some((r) => r.at >= m2At && r.status === 200) ? true : undefined), 150_000, 200);
+	await sleep(2000);
+	await cluster.main.kill();
+	sandbox.server.faults.splice(sandbox.server.faults.indexOf(hold), 1);
+	await Promise.all([victim.start(), cluster.restartMain({ kill: true })]);
+	const m3 = g.insertMessage({ account: EMAIL2, from: 'ingrid@client.test', subject: 'Durable 3 (after the restart)', labelIds: ['INBOX', clients.id] });
+
+	await waitFor('the Gmail runs with m2 and m3', async () => {
+		const runs = await executionsOf(cluster, GMAIL_WF);
+		return [m2, m3].every((m) => runs.some((r) => r.text.includes(m.id) && r.status === 'success')) ? true : undefined;
+	}, 240_000);
+	await waitFor('the YouTube runs with c1 and c2', async () => {
+		const runs = await executionsOf(cluster, YT_WF);
+		return [c1, c2].every((c) => runs.some((r) => r.text.includes(c.id) && r.status === 'success')) ? true : undefined;
+	}, 120_000);
+	// One more poll after the last emission: a cursor that was not committed would emit again here.
+	const polls = historyCalls().length;
+	await waitFor('one more Gmail poll', () => (historyCalls().length > polls ? true : undefined), 120_000);
+	await sleep(5000);
+
+	const gmailRuns = await executionsOf(cluster, GMAIL_WF);
+	const ytRuns = await executionsOf(cluster, YT_WF);
+	// Against the sandbox: every message with the label, except the one before activation, in exactly one
+	// execution (m1 only in the killed one, unless n8n dropped its data: then in none); nothing else.
+	const mailbox = [...g.mailbox(EMAIL2).messages.values()].filter((m) => m.labelIds.includes(clients.id)).map((m) => m.id);
+	expect(mailbox.sort()).toEqual([old.id, m1.id, m2.id, m3.id].sort());
+	const inRuns = (runs: ExecutionRecord[], id: string) => runs.filter((r) => r.text.includes(id)).length;
+	expect(mailbox.map((id) => [id, inRuns(gmailRuns, id)])).toEqual(mailbox.map((id) => [id, id === old.id || (dropped && id === m1.id) ? 0 : 1]));
+	if (!dropped) expect(gmailRuns.find((r) => r.text.includes(m1.id))!.id).toBe(e1.id);
+	const emittedIds = gmailRuns.filter((r) => r.id !== e1.id).flatMap((r) => (r.nodes['New mail'] ?? []).map((i) => i.messageId));
+	expect(emittedIds.filter((id) => id !== undefined).sort()).toEqual([m2.id, m3.id].sort());
+	const channelComments = [oldComment.id, c1.id, c2.id];
+	expect(channelComments.map((id) => [id, inRuns(ytRuns, id)])).toEqual(channelComments.map((id) => [id, id === oldComment.id ? 0 : 1]));
+	expect(ytRuns.flatMap((r) => (r.nodes['New comment'] ?? []).map((i) => i.commentId)).sort()).toEqual([c1.id, c2.id].sort());
+	expect(ytRuns.map((r) => r.status)).toEqual(ytRuns.map(() => 'success'));
+	expect(gmailRuns.filter((r) => r.id !== e1.id).map((r) => r.status)).toEqual(gmailRuns.filter((r) => r.id !== e1.id).map(() => 'success'));
+	for (const r of [...gmailRuns, ...ytRuns]) expect(cluster.ranOn(r.id)).toMatch(/^worker-/);
+	// The cursors live in poller_state (committed with each execution), one row per trigger.
+	const state = await cluster.sql<{ workflowId: string; cursor: any }>(`SELECT "workflowId", cursor FROM poller_state WHERE "workflowId" IN ('${GMAIL_WF}', '${YT_WF}') ORDER BY "workflowId"`);
+	expect(state.map((r) => r.workflowId).sort()).toEqual([GMAIL_WF, YT_WF].sort());
+	const gmailCursor = state.find((r) => r.workflowId === GMAIL_WF)!.cursor;
+	expect((typeof gmailCursor === 'string' ? JSON.parse(gmailCursor) : gmailCursor).gmailSync).toMatchObject({ account: EMAIL2 });
+	expect(cluster.logText()).not.toContain(grant.access_token);
+	report(`durable: gmail runs ${JSON.stringify(gmailRuns.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}, youtube runs ${JSON.stringify(ytRuns.map((r) => [r.id, r.status, cluster.ranOn(r.id)]))}; ${historyCalls().length} history.list calls`);
+}, 900_000);
