@@ -35,7 +35,11 @@ const CURSOR_KEY = 'gmailSync';
  */
 const running = new Set<string>();
 
-/** Workflow objects that have polled: the first poll of one is its activation poll (see isActivationPoll). */
+/**
+ * Workflows (in this process) that have polled: the first poll of one is its activation poll (see
+ * isActivationPoll). Known by their global static data object, which lives as long as n8n's Workflow
+ * instance: `getWorkflow()` returns a fresh copy on every call, so every poll looked like the first.
+ */
 const polledWorkflows = new WeakSet<object>();
 
 export class GmailSyncTrigger implements INodeType {
@@ -83,13 +87,12 @@ export class GmailSyncTrigger implements INodeType {
 				return null;
 			}
 			running.add(key);
-			const workflow = this.getWorkflow();
 			const budget = typeof this.getPollBudgetMs === 'function' ? this.getPollBudgetMs() : DEFAULT_POLL_BUDGET_MS;
-			const activation = isActivationPoll(!polledWorkflows.has(workflow), budget);
-			polledWorkflows.add(workflow);
+			const global = this.getWorkflowStaticData('global');
+			const activation = isActivationPoll(!polledWorkflows.has(global), budget);
+			polledWorkflows.add(global);
 			const deadlines = pollDeadlines(budget, Date.now(), activation);
 			const staticData = this.getWorkflowStaticData('node');
-			const global = this.getWorkflowStaticData('global');
 			const nodeId = this.getNode().id;
 			const own = isGmailSyncCursor(staticData[CURSOR_KEY]) ? staticData[CURSOR_KEY] : undefined;
 			// The activation poll starts afresh; a later poll without a cursor of its own takes the baseline

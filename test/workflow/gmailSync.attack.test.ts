@@ -437,3 +437,39 @@ describe('Gmail Sync under attack (ring 2)', () => {
 		});
 	});
 });
+
+describe('item 11: only the activation poll is held to the activation deadline', () => {
+	test("the scheduled polls after it keep n8n's 5-minute poll budget; after a restart (a new workflow) the first poll is capped again", async () => {
+		const email = 'activation-cap@acme-crm.test';
+		const g = sandbox.gmail;
+		const p = poller(email, { labelIds: ['INBOX'] });
+		expect(ok(await p.poll({ activation: true })).items).toBeNull();
+		// Every Gmail call the sandbox serves takes 10 simulated seconds: 60 messages (history, labels,
+		// 6 batches) take about 80 s, more than the 30 s activation cap, far less than 5 minutes.
+		const real = Date.now.bind(Date);
+		let offset = 0;
+		const clock = jest.spyOn(Date, 'now').mockImplementation(() => real() + offset);
+		sandbox.server.onServed = (req) => {
+			if (req.path.includes('/gmail/v1')) offset += 10_000;
+		};
+		try {
+			const first = g.bulkInsert(60, { account: email });
+			sandbox.server.clearRequests();
+			expect(ids(ok(await p.poll()).items).sort()).toEqual(first.map((m) => m.id).sort());
+			const fetched = g.batchParts.length;
+			expect(sandbox.server.seen(/googleapis\.com$/, '/batch/gmail/v1').length).toBe(6);
+
+			p.restart();
+			const second = g.bulkInsert(60, { account: email });
+			const afterRestart = ids(ok(await p.poll()).items);
+			expect(afterRestart.length).toBeGreaterThan(0);
+			expect(afterRestart.length).toBeLessThan(60);
+			const rest = ids(ok(await p.poll()).items);
+			expect([...afterRestart, ...rest].sort()).toEqual(second.map((m) => m.id).sort());
+			expect(g.batchParts.length).toBeGreaterThan(fetched);
+		} finally {
+			sandbox.server.onServed = undefined;
+			clock.mockRestore();
+		}
+	});
+});
