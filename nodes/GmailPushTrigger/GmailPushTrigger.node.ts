@@ -13,7 +13,8 @@ import { asNodeError } from '../shared/transport';
 import { pushWebhookMethods } from './lifecycle';
 import { DEFAULT_MAX_PER_PUSH, MAX_PER_PUSH_PARAM, handlePush } from './push';
 import { pushSetupProperties } from './setupProperties';
-import { sampleForEditor, tick } from './tick';
+import { sampleForEditor } from './editorTest';
+import { tick } from './tick';
 
 /**
  * Gmail mail in seconds: Gmail publishes each change to a Pub/Sub topic, Pub/Sub pushes to this
@@ -33,7 +34,7 @@ export class GmailPushTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Pub/Sub pushes to the production URL above once the workflow is published. The poll times below are the tick: it renews the Gmail watch and catches notifications Google dropped.',
+					'Pub/Sub pushes to the production URL above once the workflow is published. Fetch Test Event pushes one notification through a temporary subscription to the test URL and shows recent mail. The poll times below are the tick: it renews the Gmail watch and catches notifications Google dropped.',
 				name: 'pushNotice',
 				type: 'notice',
 				default: '',
@@ -63,7 +64,7 @@ export class GmailPushTrigger implements INodeType {
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		try {
-			if (this.getMode() === 'manual') return await sampleForEditor(this);
+			if (this.getMode() === 'manual') return await sampleForEditor(this, MAX_PER_PUSH_PARAM);
 			return await tick(this);
 		} catch (error) {
 			throw asNodeError(this.getNode(), error);

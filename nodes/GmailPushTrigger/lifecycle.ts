@@ -21,6 +21,7 @@ import {
 	pubsubUpdateTopicPolicy,
 	type PubsubSubscription,
 } from '../shared/transport/pubsub';
+import { endEditorTest, isEditorTest, startEditorTest } from './editorTest';
 import { PUSH_CURSOR_KEY, PUSH_STATE_KEY, healthKind, memoKey, readPushState, settingsError, stepError, watchMemos, wordsOfError, type PushState } from './pushState';
 import { readPushSettings, type PushSettings } from './setupProperties';
 
@@ -65,9 +66,9 @@ const sameLabels = (a: string[], b: string[]) => a.length === b.length && a.ever
 
 /** Whether the set-up in static data is what the settings ask for and its subscription still pushes to us. */
 export async function checkExists(this: IHookFunctions): Promise<boolean> {
-	// The editor's test run registers the test URL through these methods too. Pub/Sub never pushes
-	// there, and a set-up for it would replace the published one (one watch per mailbox): none is made.
-	if (this.getMode() === 'manual' || this.getActivationMode() === 'manual') return true;
+	// The editor's test run registers the test URL through these methods too. A set-up for it would
+	// replace the published one (one watch per mailbox): create makes only the test's own subscription.
+	if (isEditorTest(this)) return false;
 	const want = wanted(this);
 	const state = readPushState(this.getWorkflowStaticData('node'));
 	if (!state) return false;
@@ -126,6 +127,7 @@ async function step<T>(ctx: IHookFunctions, name: string, undo: Undo[], run: () 
 
 /** Publish: set up what the settings ask for, replacing a previous set-up of this node that differs. */
 export async function create(this: IHookFunctions): Promise<boolean> {
+	if (isEditorTest(this)) return await startEditorTest(this);
 	const want = wanted(this);
 	const staticData = this.getWorkflowStaticData('node');
 	const previous = readPushState(staticData);
@@ -233,6 +235,8 @@ async function teardown(ctx: IHookFunctions, state: PushState, keep: { topic?: s
 
 /** Unpublish: stop the watch, then remove what the set-up created (a reused topic keeps all but our binding). */
 export async function deleteSetup(this: IHookFunctions): Promise<boolean> {
+	// The end of an editor test: its static data is the test registration's, with what the test made.
+	if (await endEditorTest(this)) return true;
 	const staticData = this.getWorkflowStaticData('node');
 	const state = readPushState(staticData);
 	if (!state) return true;

@@ -21,6 +21,7 @@ import { bearerToken, checkPushToken } from '../shared/gmail/push/pushAuth';
 import { googleCerts } from '../shared/transport/googleCerts';
 import { readPushSettings, type PushSettings } from './setupProperties';
 import { publishNotification, warnOnce } from './publish';
+import { EDITOR_TEST_ORIGIN, sampleForEditor } from './editorTest';
 
 /** Node static data: the sync cursor (the push path is its only writer) and the Pub/Sub ids handled. */
 export const CURSOR_KEY = 'gmailPush';
@@ -65,7 +66,8 @@ async function refusal(ctx: IWebhookFunctions, settings: PushSettings): Promise<
 		ctx.logger.warn(`Gmail push: Google's signing keys could not be fetched, Pub/Sub will redeliver: ${redactSecrets(String((error as Error)?.message ?? error))}`);
 		return answer(ctx, 503, { error: "Google's signing keys are unavailable" });
 	}
-	const audience = settings.audience ?? ctx.getNodeWebhookUrl('default') ?? '';
+	// The URL this call came to: getNodeWebhookUrl is always the production one, also on the test URL.
+	const audience = settings.audience ?? ctx.getWebhookResourceUrl('default') ?? '';
 	const auth = checkPushToken(token, jwks, { audience, serviceAccountEmail: settings.serviceAccountEmail });
 	if (auth.ok) return undefined;
 	ctx.logger.debug(`Gmail push refused (${auth.status}): ${auth.reason}`);
@@ -83,6 +85,9 @@ export async function handlePush(this: IWebhookFunctions): Promise<IWebhookRespo
 	}
 	const refused = await refusal(this, settings);
 	if (refused) return refused;
+	// A verified push to the test URL (the editor's temporary subscription): show recent mail; the
+	// published trigger's mirror, lock and cursor are not touched.
+	if (this.getMode() === 'manual') return await editorTestPush(this);
 
 	const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 	const mirror = pushMirror(key);
@@ -113,7 +118,7 @@ export async function handlePush(this: IWebhookFunctions): Promise<IWebhookRespo
 	}
 	const { emailAddress, historyId } = notification.value;
 	const origin = envelope.value.attributes.origin;
-	const notBefore = readNotBefore(envelope.value.publishTime, arrivedAt, origin === 'continuation' || origin === 'catch-up');
+	const notBefore = readNotBefore(envelope.value.publishTime, arrivedAt, origin === 'continuation' || origin === 'catch-up' || origin === EDITOR_TEST_ORIGIN);
 	const known = newestCursor(state[CURSOR_KEY], mirror.cursor);
 	if (known && !sameMailbox(known.account, emailAddress)) {
 		warnOnce(this, mirror, `mailbox:${emailAddress}`, `Gmail push: a notification for ${emailAddress} was dropped: this trigger syncs ${known.account}`);
@@ -139,6 +144,12 @@ export async function handlePush(this: IWebhookFunctions): Promise<IWebhookRespo
 		return answer(this, 204);
 	}
 	return await runLocked(this, { release, mirror, state, settings, markHandled, covered });
+}
+
+async function editorTestPush(ctx: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const workflowData = await sampleForEditor(ctx, MAX_PER_PUSH_PARAM);
+	answer(ctx, 200, { activities: workflowData[0].length });
+	return { noWebhookResponse: true, workflowData };
 }
 
 interface LockedRun {

@@ -2,26 +2,15 @@
 // due, check the subscription, throw a clear error when push has stopped) and catches up dropped
 // notifications: when Gmail's history is past every cursor this process knows, it publishes one
 // notification to the topic so the push path, the one writer of the cursor, reads the rest. It never
-// writes static data (n8n would save its stale copy over the cursor). Manual mode samples recent mail.
-import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
-import { sampleRecentMail, syncOptionsFrom } from '../shared/gmail/sync';
+// writes static data (n8n would save its stale copy over the cursor).
+import type { IPollFunctions } from 'n8n-workflow';
 import { compareHistoryIds } from '../shared/gmail/push/historyOrder';
 import { newestCursor, pushMirror } from '../shared/gmail/push/mirror';
 import { gmailProfile } from '../shared/transport/gmail';
 import { maintainPush } from './lifecycle';
 import { publishNotification } from './publish';
-import { CURSOR_KEY, MAX_PER_PUSH_PARAM } from './push';
+import { CURSOR_KEY } from './push';
 import { readPushSettings } from './setupProperties';
-
-export async function sampleForEditor(ctx: IPollFunctions): Promise<INodeExecutionData[][]> {
-	const options = syncOptionsFrom((name, fallback) => ctx.getNodeParameter(name, fallback), MAX_PER_PUSH_PARAM);
-	const sample = await sampleRecentMail(ctx, options, 5);
-	if (!sample.length)
-		throw new NodeOperationError(ctx.getNode(), 'No mail to show: the chosen labels hold no message that matches Direction and Contacts', {
-			description: 'Fetch Test Event shows the latest matching mail; nothing is stored. Send or label a message, or widen Labels, Direction or Contacts, then fetch again.',
-		});
-	return [sample.map((a) => ({ json: a as unknown as IDataObject }))];
-}
 
 /** Trigger mode: keep push alive, then catch up. Always null (the push path emits). */
 export async function tick(ctx: IPollFunctions): Promise<null> {

@@ -368,15 +368,22 @@ test("the editor's test run (test URL, same webhook methods) neither replaces no
 	expect(published).toEqual([expect.stringMatching(/ → http:\/\/localhost:5678\/webhook\/push-webhook-id\/gmail-push$/)]);
 	const pubsubCalls = sandbox.pubsub.calls.length;
 	const watchCalls = sandbox.pubsub.watch.calls.length;
-	// "Listen for test event": checkExists/create in manual mode with the /webhook-test/ URL …
-	const listen = await activateWebhook(new GmailPushTrigger(), { ...opts, staticData: structuredClone(t.persisted), testWebhook: true });
+	// "Listen for test event": checkExists/create in manual mode with the /webhook-test/ URL (here even
+	// with the published static data; n8n gives the test an empty one) makes only the test's own
+	// subscription (gmailPush.editorTest.test.ts) …
+	const testData = structuredClone(t.persisted);
+	const listen = await activateWebhook(new GmailPushTrigger(), { ...opts, staticData: testData, testWebhook: true });
 	expect(listen.webhookUrl).toMatch(/\/webhook-test\/push-webhook-id\/gmail-push$/);
-	expect([listen.existed, listen.created]).toEqual([true, false]);
+	expect([listen.existed, listen.created]).toEqual([false, true]);
+	expect(listen.staticData.push).toEqual(t.persisted.push);
 	// … and its end: delete, as on unpublish.
-	const end = await deactivateWebhook(new GmailPushTrigger(), { ...opts, staticData: structuredClone(t.persisted), testWebhook: true });
+	const end = await deactivateWebhook(new GmailPushTrigger(), { ...opts, staticData: testData, testWebhook: true });
 	expect(end.deleted).toBe(true);
 	expect(end.staticData.push).toEqual(t.persisted.push);
-	expect(sandbox.pubsub.calls.length).toBe(pubsubCalls);
+	// Only the test's own subscription was made and removed (the topic exists: its create met 409).
+	expect(sandbox.pubsub.calls.slice(pubsubCalls).map((c) => [c.op, c.status])).toEqual([
+		['topics.create', 409], ['subscriptions.create', 200], ['topics.publish', 200], ['subscriptions.delete', 200],
+	]);
 	expect(sandbox.pubsub.watch.calls.length).toBe(watchCalls);
 	expect(subscriptions()).toEqual(published);
 	expect(sandbox.pubsub.watch.watches.get(email)).toBeDefined();

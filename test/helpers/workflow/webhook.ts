@@ -210,7 +210,8 @@ export async function webhookCall(nodeType: AnyNodeType, opts: WebhookCallOption
 	if (!description || !concrete.webhook) throw new UnexpectedError(`Node type has no webhook "${opts.webhookName ?? 'default'}"`);
 	const response = new FakeResponse();
 	const additionalData = buildAdditionalData({ credentialsHelper, workflowId: workflow.id });
-	const webhookData = webhookDataFor(workflow, node, description, additionalData, mode);
+	// Manual = a call to the test URL: n8n's test registration carries `isTest` (test-webhooks.js).
+	const webhookData = { ...webhookDataFor(workflow, node, description, additionalData, mode), ...(mode === 'manual' ? { isTest: true } : {}) };
 	const request = fakeRequest(opts.request, webhookData.path);
 	additionalData.httpRequest = request as never;
 	additionalData.httpResponse = response as never;
