@@ -224,6 +224,9 @@ async function measure(engine: string) {
 		console.table([a, b]);
 		const ratio = totals.ours.ok / totals.ours.seconds / (totals.theirs.ok / totals.theirs.seconds);
 		console.log(`throughput ratio trigger / Webhook node: ${ratio.toFixed(2)} (goal ≥ 1.2); until the executions finished: ${(totals.ours.ok / totals.ours.doneSeconds / (totals.theirs.ok / totals.theirs.doneSeconds)).toFixed(2)}`);
+		const stored1 = async (id: string) => (await n8n.sql('SELECT AVG(length(d.data)) AS data, AVG(length(d.workflowData)) AS wf FROM execution_data d JOIN execution_entity e ON e.id = d.executionId WHERE e.workflowId = ?', [id]))[0] ?? {};
+		const [so, st] = [await stored1(triggerWf.id), await stored1(baselineWf.id)];
+		console.log(`stored per execution (bytes, average): trigger data ${Math.round(so.data)} + workflow ${Math.round(so.wf)}; Webhook node data ${Math.round(st.data)} + workflow ${Math.round(st.wf)}`);
 		console.log(`p50 latency ratio trigger / Webhook node: ${(pct(totals.ours.latencies, 50) / pct(totals.theirs.latencies, 50)).toFixed(2)} (goal ≤ 1.0)`);
 
 		// What a refusal costs: 50 concurrent leads with a wrong key.
