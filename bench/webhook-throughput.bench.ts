@@ -79,7 +79,7 @@ const authWf = webhookNodeWf('benchWebhookAuth1', 'e0000000-0000-4000-8000-00000
  */
 function filledStaticData(count: number): object {
 	const leads: Record<string, number> = {};
-	for (let i = 0; i < count; i++) leads[String(i).padStart(22, '0')] = 1_700_000_000 + i;
+	for (let i = 0; i < count; i++) leads[String(i).padStart(12, '0').padEnd(22, 'A')] = 1_700_000_000 + i;
 	return { 'node:In': { dedupe: { leads } } };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DEFAULT_DEDUPE_MAX, Deduper, RECENT_KEEP_MS, bucketAdd, bucketHas, bucketHasKey, hashKey, missingFrom, readBucket } from '../../../nodes/shared/webhook/dedupe';
 
 const bucketOf = (keys: string[], max = DEFAULT_DEDUPE_MAX) => keys.reduce((b, k) => bucketAdd(b, hashKey(k), max), '');
@@ -5,8 +6,8 @@ const bucketOf = (keys: string[], max = DEFAULT_DEDUPE_MAX) => keys.reduce((b, k
 describe('dedupe bucket (one string of hashed keys in static data)', () => {
 	test('records keys hashed, one fixed-width entry each; never the key itself', () => {
 		const b = bucketOf(['lead-1', 'lead-2']);
-		expect(b).toHaveLength(2 * 23);
-		expect(b).toMatch(/^(\.[A-Za-z0-9_-]{22}){2}$/);
+		expect(b).toHaveLength(2 * 13);
+		expect(b).toMatch(/^(\.[A-Za-z0-9_-]{12}){2}$/);
 		expect(b).not.toContain('lead');
 		expect(bucketHasKey(b, 'lead-1')).toBe(true);
 		expect(bucketHasKey(b, 'lead-3')).toBe(false);
@@ -14,28 +15,37 @@ describe('dedupe bucket (one string of hashed keys in static data)', () => {
 
 	test('a match is a whole entry, never one straddling two entries', () => {
 		const b = bucketOf(['a', 'b']);
-		const straddle = b.slice(10, 32); // 22 characters across the boundary
-		expect(straddle).toHaveLength(22);
+		const straddle = b.slice(7, 13) + b.slice(14, 20); // the end of one hash and the start of the next
+		expect(straddle).toMatch(/^[A-Za-z0-9_-]{12}$/);
 		expect(bucketHas(b, straddle)).toBe(false);
 	});
 
 	test('bounded: the oldest keys are forgotten first; survives a JSON round trip (static data)', () => {
 		let b = '';
 		for (let i = 0; i < 120; i++) b = JSON.parse(JSON.stringify(bucketAdd(b, hashKey(`k${i}`), 100)));
-		expect(b).toHaveLength(100 * 23);
+		expect(b).toHaveLength(100 * 13);
 		expect(bucketHasKey(b, 'k19')).toBe(false);
 		expect(bucketHasKey(b, 'k20')).toBe(true);
 		expect(bucketHasKey(b, 'k119')).toBe(true);
 		expect(DEFAULT_DEDUPE_MAX).toBeGreaterThanOrEqual(1000);
 	});
 
-	test('the earlier format (object hash → seconds) is read oldest first, so nothing already recorded is lost', () => {
-		const old: Record<string, number> = { [hashKey('new')]: 300, [hashKey('oldest')]: 100, [hashKey('mid')]: 200, 'not-a-hash': 50, [hashKey('bad-time')]: 'x' as unknown as number };
+	test('the earlier format (object of 22-character hashes → seconds) is read oldest first, so nothing already recorded is lost', () => {
+		const h22 = (k: string) => createHash('sha256').update(k).digest('base64url').slice(0, 22);
+		const old: Record<string, number> = { [h22('new')]: 300, [h22('oldest')]: 100, [h22('mid')]: 200, 'not-a-hash': 50, [h22('bad-time')]: 'x' as unknown as number };
 		const b = readBucket(old);
 		expect(b).toBe(`.${hashKey('oldest')}.${hashKey('mid')}.${hashKey('new')}`);
 		expect(bucketHasKey(old, 'mid')).toBe(true);
 		// Trimming after the conversion drops the oldest, as before.
 		expect(bucketHasKey(bucketAdd(b, hashKey('x'), 3), 'oldest')).toBe(false);
+	});
+
+	test('a bucket of 22-character entries (the first string format) is shortened entry by entry', () => {
+		const h22 = (k: string) => createHash('sha256').update(k).digest('base64url').slice(0, 22);
+		const first = ['a', 'b', 'c'].map((k) => `.${h22(k)}`).join('');
+		expect(readBucket(first)).toBe(bucketOf(['a', 'b', 'c']));
+		expect(bucketHasKey(first, 'b')).toBe(true);
+		expect(bucketHasKey(first, 'd')).toBe(false);
 	});
 
 	test('damaged stored values keep only well-formed entries; other types read as empty', () => {
@@ -107,7 +117,8 @@ describe('Deduper: concurrent saves of static data (n8n: whole copy loaded per r
 
 	test('static data in the earlier format: old records are still repeats, the first new record converts it', () => {
 		const s = next();
-		const state: { dedupe?: Record<string, unknown> } = { dedupe: { leads: { [hashKey('old-lead')]: 1_700_000_000 } } };
+		const h22 = createHash('sha256').update('old-lead').digest('base64url').slice(0, 22);
+		const state: { dedupe?: Record<string, unknown> } = { dedupe: { leads: { [h22]: 1_700_000_000 } } };
 		expect(new Deduper(state, s, 100).seen('leads', 'old-lead')).toBe(true);
 		expect(new Deduper(state, s, 100).seen('leads', 'new-lead')).toBe(false);
 		expect(typeof state.dedupe!.leads).toBe('string');
