@@ -98,9 +98,13 @@ export class Editor {
 		const expanded = this.param(name).locator('[aria-expanded="true"]').first();
 		// A click that lands while the panel is still settling (a list closing, options re-rendering)
 		// does not open it: click again until the select says it is expanded.
+		// A field whose value is not among the options (just after the option it depends on changed) has
+		// its triangle over the caret: then the click goes to the select's left part instead.
+		const flagged = this.param(name).locator('[data-test-id="parameter-issues"]');
 		for (let attempt = 1; ; attempt++) {
 			const box = await select.boundingBox();
-			await select.click(box ? { position: { x: box.width - 12, y: box.height / 2 } } : {});
+			const x = box && (await flagged.count()) ? Math.min(24, box.width / 4) : box ? box.width - 12 : 0;
+			await select.click(box ? { position: { x, y: box.height / 2 }, timeout: 10_000 } : { timeout: 10_000 }).catch(() => undefined);
 			if (await expanded.waitFor({ timeout: 5_000 }).then(() => true, () => false)) return;
 			if (attempt === 4) throw new Error(`dropdown "${name}" did not open`);
 		}
