@@ -12,7 +12,8 @@
 // concurrent gzip bombs (64 MB of zeros each, ~64 KB on the wire). All of it twice, on a fresh n8n
 // each: with n8n's default expression engine ('vm': isolated-vm, which n8n starts per webhook
 // request for every trigger but its own Webhook node) and with 'legacy', to show that share
-// (BENCH_WEBHOOK_ENGINES=vm runs only the first). Measures; never fails on speed.
+// (BENCH_WEBHOOK_ENGINES=vm runs only the first). An entry may add n8n's expression-engine settings,
+// each a suffix of N8N_EXPRESSION_ENGINE_: `vm:POOL_SIZE=4:COMPILE_CACHE=true`. Measures; never fails on speed.
 import { Agent, request } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { N8nHost } from '../test/host/n8nHost';
@@ -173,9 +174,23 @@ async function settle(n8n: N8nHost, id: string, expected: number): Promise<void>
 	}
 }
 
-/** One complete measurement on a fresh n8n whose expression engine is `engine` (N8N_EXPRESSION_ENGINE). */
-async function measure(engine: string) {
-	const n8n = await N8nHost.start({ logLevel: 'warn', env: { N8N_EXPRESSION_ENGINE: engine } });
+/** `vm:POOL_SIZE=4` → { N8N_EXPRESSION_ENGINE: 'vm', N8N_EXPRESSION_ENGINE_POOL_SIZE: '4' }. */
+function engineEnv(entry: string): Record<string, string> {
+	const [engine, ...settings] = entry.split(':');
+	const env: Record<string, string> = { N8N_EXPRESSION_ENGINE: engine };
+	for (const s of settings) {
+		const [key, value] = s.split('=');
+		if (!key || value === undefined) throw new Error(`BENCH_WEBHOOK_ENGINES: "${s}" in "${entry}" is not KEY=VALUE`);
+		env[`N8N_EXPRESSION_ENGINE_${key}`] = value;
+	}
+	return env;
+}
+
+/** One complete measurement on a fresh n8n whose expression engine is `entry` (see engineEnv). */
+async function measure(entry: string) {
+	const env = engineEnv(entry);
+	const engine = Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ');
+	const n8n = await N8nHost.start({ logLevel: 'warn', env });
 	try {
 		await n8n.setupOwner();
 		await n8n.importCredential([
@@ -219,7 +234,7 @@ async function measure(engine: string) {
 		const a = row('Google Connector Trigger (ads-webhook)', totals.ours, e1.ours - e0.ours);
 		const b = row("n8n Webhook node (v2, onReceived)", totals.theirs, e1.theirs - e0.theirs);
 		const [stored] = await n8n.sql('SELECT length(staticData) AS bytes FROM workflow_entity WHERE id = ?', [triggerWf.id]);
-		console.log(`\n## N8N_EXPRESSION_ENGINE=${engine}${engine === 'vm' ? ' (n8n 2.41 default)' : ''}`);
+		console.log(`\n## ${engine}${entry === 'vm' ? ' (n8n 2.41 default)' : ''}`);
 		console.log(`n8n 2.41.0, loopback, ${REQUESTS} requests per side in ${ROUNDS} alternating rounds (each waits for the last one's executions), concurrency ${CONCURRENCY}, payload ${Buffer.byteLength(leadBody())} bytes, every request starts one execution (SQLite); trigger dedupe memory prefilled with ${DEDUPE_FILL} leads (default size 5000; static data now ${stored?.bytes} bytes)`);
 		console.table([a, b]);
 		const ratio = totals.ours.ok / totals.ours.seconds / (totals.theirs.ok / totals.theirs.seconds);

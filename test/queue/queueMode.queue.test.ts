@@ -428,13 +428,20 @@ test('durable poll cursors in queue mode (scheduler chain on in the main): every
 
 	const gmailRuns = await executionsOf(cluster, GMAIL_WF);
 	const ytRuns = await executionsOf(cluster, YT_WF);
+	// The two mechanisms above both write: a run first marked crashed (with m1) can be overwritten later
+	// as error with empty run data (seen in CI). What counts is how the killed run ends.
+	const e1After = gmailRuns.find((r) => r.id === e1.id)!;
+	const droppedAtEnd = e1After.status === 'error';
+	if (droppedAtEnd) expect([e1After.text.includes('failed to be processed too many times'), e1After.text.includes(m1.id)]).toEqual([true, false]);
+	else expect([e1After.status, e1After.text.includes(m1.id)]).toEqual(['crashed', true]);
+	report(`durable: after the main restart, killed run ${e1.id} is ${e1After.status} (first ${failed.status}), holds m1: ${e1After.text.includes(m1.id)}; runs ${JSON.stringify(gmailRuns.map((r) => [r.id, r.status, [old, m1, m2, m3].filter((m) => r.text.includes(m.id)).map((m) => [old.id, m1.id, m2.id, m3.id].indexOf(m.id))]))} (0 old, 1–3 m1–m3)`);
 	// Against the sandbox: every message with the label, except the one before activation, in exactly one
 	// execution (m1 only in the killed one, unless n8n dropped its data: then in none); nothing else.
 	const mailbox = [...g.mailbox(EMAIL2).messages.values()].filter((m) => m.labelIds.includes(clients.id)).map((m) => m.id);
 	expect(mailbox.sort()).toEqual([old.id, m1.id, m2.id, m3.id].sort());
 	const inRuns = (runs: ExecutionRecord[], id: string) => runs.filter((r) => r.text.includes(id)).length;
-	expect(mailbox.map((id) => [id, inRuns(gmailRuns, id)])).toEqual(mailbox.map((id) => [id, id === old.id || (dropped && id === m1.id) ? 0 : 1]));
-	if (!dropped) expect(gmailRuns.find((r) => r.text.includes(m1.id))!.id).toBe(e1.id);
+	expect(mailbox.map((id) => [id, inRuns(gmailRuns, id)])).toEqual(mailbox.map((id) => [id, id === old.id || (droppedAtEnd && id === m1.id) ? 0 : 1]));
+	if (!droppedAtEnd) expect(gmailRuns.find((r) => r.text.includes(m1.id))!.id).toBe(e1.id);
 	const emittedIds = gmailRuns.filter((r) => r.id !== e1.id).flatMap((r) => (r.nodes['New mail'] ?? []).map((i) => i.messageId));
 	expect(emittedIds.filter((id) => id !== undefined).sort()).toEqual([m2.id, m3.id].sort());
 	const channelComments = [oldComment.id, c1.id, c2.id];
