@@ -18,8 +18,11 @@ export class GoogleConnectorTrigger implements INodeType {
 		credentials: [{ name: 'googleConnectorWebhookApi', required: true, testedBy: 'webhookSecretsTest' }],
 		webhooks: [
 			// Same URL; the hub's verification GETs. Only 'default' has lifecycle methods, so n8n subscribes once.
-			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', path: 'google' },
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'google' },
+			// A request that starts a run is answered by n8n after it stored the execution: status 200 and
+			// the node's webhookResponse as the body (responseData '' selects it; absent, n8n 2.41 sends
+			// the text "firstEntryJson"). Refusals are written by the node itself.
+			{ name: 'setup', httpMethod: 'GET', responseMode: 'onReceived', responseData: '', path: 'google' },
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', responseData: '', path: 'google' },
 		],
 		properties: [
 			{

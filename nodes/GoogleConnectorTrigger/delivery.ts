@@ -73,18 +73,19 @@ export function nothing(status: number, body: IDataObject | string): Outcome {
 	return { reply: new Reply(status, body), events: [] };
 }
 
-export function send(ctx: IWebhookFunctions, reply: Reply): void {
+/** Status and headers of `reply`, on the response; the body is sent by `send` or by n8n. */
+export function prepareReply(ctx: IWebhookFunctions, reply: Reply): void {
 	const res = ctx.getResponseObject();
 	res.status(reply.status);
 	res.setHeader('cache-control', 'no-store');
 	res.setHeader('x-content-type-options', 'nosniff');
 	// The rest of an oversized body was never read: close the connection rather than drain it.
 	if (reply.status === 413) res.setHeader('connection', 'close');
-	if (typeof reply.body === 'string') {
-		res.setHeader('content-type', 'text/plain; charset=utf-8');
-		res.send(reply.body);
-	} else {
-		res.setHeader('content-type', 'application/json; charset=utf-8');
-		res.send(JSON.stringify(reply.body));
-	}
+	res.setHeader('content-type', typeof reply.body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
+}
+
+/** Answers now, before n8n does anything more (a reply that starts nothing). */
+export function send(ctx: IWebhookFunctions, reply: Reply): void {
+	prepareReply(ctx, reply);
+	ctx.getResponseObject().send(typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body));
 }

@@ -11,7 +11,7 @@ import { hubVerification } from './actions/hubVerification';
 import { leadForm } from './actions/leadForm';
 import { performanceAlert } from './actions/performanceAlert';
 import { youtubePush } from './actions/youtubePush';
-import { ACTIONS, Reply, dedupeKeyOf, nothing, send, type Action, type Delivery, type Outcome, type TriggerOptions, type TriggerState } from './delivery';
+import { ACTIONS, Reply, dedupeKeyOf, nothing, prepareReply, send, type Action, type Delivery, type Outcome, type TriggerOptions, type TriggerState } from './delivery';
 import { header, queryValue } from './request';
 import { readBody, type ReadableRequest } from '../shared/webhook/requestBody';
 
@@ -34,21 +34,32 @@ const ALLOWED_METHODS: Record<Action, string[]> = {
 export async function handleWebhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	let reply: Reply;
 	let events: IDataObject[] = [];
+	let dedupe: Deduper | undefined;
 	try {
-		({ reply, events } = await route.call(this));
+		({ reply, events, dedupe } = await route.call(this));
 	} catch (error) {
 		// An unexpected failure (e.g. Google's certificates unreachable): answer, start nothing.
 		this.logger.warn(`Google Connector Trigger could not handle a request: ${(error as Error).message}`);
 		reply = new Reply(503, { error: 'The request could not be processed now; try again later' });
 		events = [];
 	}
-	send(this, reply);
-	if (events.length === 0) return { noWebhookResponse: true };
+	if (events.length === 0) {
+		send(this, reply);
+		return { noWebhookResponse: true };
+	}
+	// A delivery that starts a run is answered by n8n once it has stored the execution (and then the
+	// dedupe memory): a crash before that leaves Google without a 2xx, so it sends again; nothing is
+	// acknowledged that n8n could lose. Every such reply is a 200 (n8n's default responseCode).
+	prepareReply(this, reply);
+	const res = this.getResponseObject();
+	res.once('finish', () => {
+		if (res.statusCode >= 500) dedupe?.forgetAdded();
+	});
 	const items: INodeExecutionData[] = events.map((json) => ({ json }));
-	return { noWebhookResponse: true, workflowData: [items] };
+	return { workflowData: [items], webhookResponse: reply.body };
 }
 
-async function route(this: IWebhookFunctions): Promise<Outcome> {
+async function route(this: IWebhookFunctions): Promise<Outcome & { dedupe?: Deduper }> {
 	const req = this.getRequestObject();
 	const method = String(req.method ?? 'GET').toUpperCase();
 	const query = (this.getQueryData() ?? {}) as IDataObject;
@@ -98,7 +109,7 @@ async function route(this: IWebhookFunctions): Promise<Outcome> {
 
 	try {
 		const delivery: Delivery = { method, query, headers, raw, enabled, orgId, options, receivedAt, state, secrets, dedupe, event };
-		return await HANDLERS[effective as Action].call(this, delivery);
+		return { ...(await HANDLERS[effective as Action].call(this, delivery)), dedupe };
 	} catch (error) {
 		if (error instanceof PayloadError || error instanceof XmlError) return nothing(400, { error: error.message });
 		this.logger.warn(`Google Connector Trigger could not handle a ${effective} request: ${(error as Error).message}`);

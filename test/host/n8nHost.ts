@@ -493,23 +493,50 @@ export class N8nHost {
 	}
 
 	sql(query: string, params: unknown[] = []): Promise<any[]> {
-		const script = `
-const sqlite3 = require(${JSON.stringify(join(this.host.dir, 'n8n', 'node_modules', 'sqlite3'))});
+		return this.sqliteScript(`
 const db = new sqlite3.Database(process.argv[1], sqlite3.OPEN_READONLY, (e) => { if (e) { console.error(e.message); process.exit(2); } });
 db.configure('busyTimeout', 5000);
 db.all(process.argv[2], JSON.parse(process.argv[3]), (e, rows) => {
 	if (e) { console.error(e.message); process.exit(3); }
 	process.stdout.write(JSON.stringify(rows));
 	db.close();
-});`;
+});`, [query, JSON.stringify(params)]);
+	}
+
+	/**
+	 * Holds a write transaction on n8n's database for `ms` (as a slow disk or a long write by another
+	 * process would): n8n's own writes wait or fail meanwhile. Resolves once the lock is taken; its
+	 * `released` once the transaction ended.
+	 */
+	async holdWriteLock(ms: number): Promise<{ released: Promise<unknown> }> {
+		let taken!: () => void;
+		const ready = new Promise<void>((r) => (taken = r));
+		const released = this.sqliteScript(`
+const db = new sqlite3.Database(process.argv[1], (e) => { if (e) { console.error(e.message); process.exit(2); } });
+db.configure('busyTimeout', 5000);
+db.exec('BEGIN IMMEDIATE', (e) => {
+	if (e) { console.error(e.message); process.exit(3); }
+	process.stdout.write('[]');
+	process.stderr.write('locked');
+	setTimeout(() => db.exec('COMMIT', () => db.close()), Number(process.argv[2]));
+});`, [String(ms)], (chunk) => chunk.includes('locked') && taken());
+		await Promise.race([ready, released]);
+		return { released };
+	}
+
+	private sqliteScript(body: string, args: string[], onStderr?: (chunk: string) => void): Promise<any[]> {
+		const script = `const sqlite3 = require(${JSON.stringify(join(this.host.dir, 'n8n', 'node_modules', 'sqlite3'))});\n${body}`;
 		return new Promise((resolve, reject) => {
-			const child = spawn(this.host.node, ['-e', script, join(this.userFolder, '.n8n', 'database.sqlite'), query, JSON.stringify(params)], {
+			const child = spawn(this.host.node, ['-e', script, join(this.userFolder, '.n8n', 'database.sqlite'), ...args], {
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let out = '';
 			let err = '';
 			child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
-			child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+			child.stderr.on('data', (c: Buffer) => {
+				err += c.toString('utf8');
+				onStderr?.(err);
+			});
 			child.on('error', reject);
 			child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out || '[]')) : reject(new Error(`sql failed (${code}): ${err}`))));
 		});

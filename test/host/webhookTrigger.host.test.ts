@@ -152,6 +152,38 @@ test('each Google Ads action: good credentials start one run, bad ones start not
 	expect(n8n.logText()).not.toMatch(new RegExp(`${SECRETS.sharedSecret}|${SECRETS.leadFormKey}|${SECRETS.pushKey}`));
 });
 
+test('an accepted lead is answered only after n8n stored its execution: with the database held by another writer, no 200 before the lead is stored', async () => {
+	const org = { orgid: ORG };
+	const json = { 'content-type': 'application/json' };
+	const storedWith = async (id: string) =>
+		Number(((await n8n.sql('SELECT COUNT(*) AS n FROM execution_data d JOIN execution_entity e ON e.id = d.executionId WHERE e.workflowId = ? AND d.data LIKE ?', [WF, `%${id}%`])) as Array<{ n: number }>)[0]?.n);
+	// The database is held for 3 s while a lead arrives. Before, the trigger answered 200 from webhook(),
+	// before n8n created the execution: the answer came while the lock was held, and a crash (or a
+	// failed insert) then lost a lead Google had seen acknowledged. Now a 200 comes only after the
+	// execution (with the lead) is stored; if n8n cannot store it, the answer is an error and Google
+	// sends the lead again.
+	const id = 'HL-locked-1';
+	const lock = await n8n.holdWriteLock(3000);
+	const t0 = Date.now();
+	let releasedAt = 0;
+	void lock.released.then(() => (releasedAt = Date.now()));
+	const r = await send('POST', { action: 'ads-webhook', ...org }, lead(id), json);
+	const answeredAt = Date.now();
+	await lock.released;
+	const outcome = { status: r.status, answeredWhileLocked: releasedAt === 0 || answeredAt < releasedAt, answeredAfterMs: answeredAt - t0 };
+	if (r.status === 200) {
+		expect({ ...outcome, body: JSON.parse(r.text), storedWithLead: await storedWith(id) }).toEqual({ ...outcome, answeredWhileLocked: false, body: { received: true }, storedWithLead: 1 });
+	} else {
+		// n8n gave up on the insert: an error answer, so Google redelivers; the redelivery starts the run.
+		expect({ ...outcome, stored: await storedWith(id) }).toEqual({ ...outcome, status: expect.any(Number), stored: 0 });
+		expect(r.status).toBeGreaterThanOrEqual(500);
+		const again = await send('POST', { action: 'ads-webhook', ...org }, lead(id), json);
+		expect([again.status, await storedWith(id)]).toEqual([200, 1]);
+	}
+	expect([r.headers['cache-control'], r.headers['x-content-type-options']]).toEqual(['no-store', 'nosniff']);
+	process.stdout.write(`lead under a held database: ${JSON.stringify(outcome)}\n`);
+});
+
 test('at least 40 malformed or hostile requests: none starts the workflow, none crashes n8n, each gets a 4xx (or the 2xx the protocol requires)', async () => {
 	const before = await executions();
 	const org = { orgid: ORG };

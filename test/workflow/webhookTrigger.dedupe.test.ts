@@ -109,3 +109,24 @@ describe('21: stable natural dedupe keys, and dedupeKey on every event', () => {
 	});
 });
 
+describe('an accepted delivery is acknowledged only once n8n stored its run', () => {
+	const json = { 'content-type': 'application/json' };
+	const lead = (id: string) => JSON.stringify({ lead_id: id, google_key: SECRETS.leadFormKey, form_id: 1, user_column_data: [{ column_id: 'EMAIL', string_value: 'ada@example.test' }] });
+	const send = (s: IDataObject, id: string, runFails = false) => call(s, { method: 'POST', query: { action: 'ads-webhook' }, headers: json, rawBody: lead(id) }, params([]), runFails);
+
+	test('the trigger leaves the answer to n8n (200 and its body after the run is stored), and a run n8n could not store is not remembered: the redelivery starts it', async () => {
+		const s: IDataObject = {};
+		const ok = await send(s, 'L-stored-1');
+		// n8n answers (noWebhookResponse unset): before, the trigger wrote its 200 before n8n stored anything.
+		expect([ok.noWebhookResponse, ok.responseStatus, ok.responseBody, runs(ok), ok.responseHeaders['cache-control']]).toEqual([undefined, 200, { received: true }, 1, 'no-store']);
+		const failed = await send(s, 'L-unstored-1', true);
+		expect([failed.responseStatus, failed.staticDataPersisted]).toEqual([500, false]);
+		// Google sends it again: not a duplicate (neither the static data nor this process kept it).
+		const again = await send(s, 'L-unstored-1');
+		expect([again.responseStatus, again.responseBody, runs(again)]).toEqual([200, { received: true }, 1]);
+		expect(again.workflowData![0][0].json).toMatchObject({ dedupeKey: 'ads-webhook:1:L-unstored-1' });
+		// Once stored, a further redelivery is one.
+		const third = await send(s, 'L-unstored-1');
+		expect([third.responseStatus, JSON.parse(String(third.responseBody)), runs(third)]).toEqual([200, { received: true, duplicate: true }, 0]);
+	});
+});

@@ -86,6 +86,17 @@ export class Deduper {
 		private readonly startedAt = Date.now(),
 	) {}
 
+	/** Keys this request recorded in the process memory, so that a run n8n failed to start can let them go. */
+	private readonly added: Array<[Map<string, number>, string]> = [];
+
+	/**
+	 * n8n could not start the run (it answered 5xx, so it saved no static data either): forget what this
+	 * request recorded, so the sender's redelivery is not taken for a duplicate.
+	 */
+	forgetAdded(): void {
+		for (const [recent, h] of this.added.splice(0)) recent.delete(h);
+	}
+
 	private recent(name: string): Map<string, number> {
 		const key = `${this.scope}|${name}`;
 		let recent = recentByScope.get(key);
@@ -114,6 +125,7 @@ export class Deduper {
 		if (!seen) {
 			bucket = bucketAdd(bucket, h, this.max);
 			recent.set(h, Date.now());
+			this.added.push([recent, h]);
 			if (recent.size > this.max) recent.delete(recent.keys().next().value as string);
 		}
 		// Written only when something changed, so n8n saves the static data only then.

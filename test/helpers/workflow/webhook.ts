@@ -89,15 +89,20 @@ export class FakeResponse {
 	}
 	end(chunk?: unknown) {
 		if (chunk !== undefined) this.chunks.push(chunk);
+		const first = !this.ended;
 		this.ended = true;
 		this.headersSent = true;
+		if (first) for (const f of this.finishListeners.splice(0)) f();
 		return this;
 	}
-	on() {
+	/** Only 'finish' is emitted (once the response ended, as Node's does); other events never fire. */
+	private finishListeners: Array<() => void> = [];
+	on(event?: string, listener?: () => void) {
+		if (event === 'finish' && listener) this.finishListeners.push(listener);
 		return this;
 	}
-	once() {
-		return this;
+	once(event?: string, listener?: () => void) {
+		return this.on(event, listener);
 	}
 	/** The body as a string. */
 	get body(): string {
@@ -181,6 +186,8 @@ export interface WebhookCallOptions extends SingleNodeOptions {
 	webhookName?: string;
 	/** 'webhook' (production URL; static data persisted after the call) or 'manual' (test URL). */
 	mode?: 'webhook' | 'manual';
+	/** n8n fails to store the run the node asked for (e.g. its database is busy): it answers 500 and saves no static data. */
+	runFails?: boolean;
 }
 
 export interface WebhookCallResult {
@@ -224,18 +231,24 @@ export async function webhookCall(nodeType: AnyNodeType, opts: WebhookCallOption
 	} catch (e) {
 		error = e as Error;
 	}
-	const staticDataPersisted = mode === 'webhook' && !error && workflow.staticData.__dataChanged === true;
+	const runFailed = !error && opts.runFails === true && result?.workflowData !== undefined;
+	const staticDataPersisted = mode === 'webhook' && !error && !runFailed && workflow.staticData.__dataChanged === true;
 	if (staticDataPersisted) replaceContents(staticData, nodeBucket(workflow, node));
 
 	let responseStatus = response.statusCode;
 	let responseBody: unknown = response.body;
-	if (error) {
+	if (error || runFailed) {
 		responseStatus = 500;
-		responseBody = { code: 0, message: error.message };
+		responseBody = { code: 0, message: error ? error.message : 'There was a problem executing the workflow' };
 	} else if (!result?.noWebhookResponse && !response.ended) {
-		// n8n's default for responseMode "onReceived": 200 with the node's webhookResponse or a message.
+		// n8n 2.41 for responseMode "onReceived": 200 once the run is stored, with the node's webhookResponse
+		// when the description's responseData is '' (as the trigger's), else a message.
 		responseStatus = 200;
 		responseBody = result?.webhookResponse ?? { message: 'Workflow was started' };
+	}
+	if (!response.ended) {
+		response.statusCode = responseStatus;
+		response.end(typeof responseBody === 'string' ? responseBody : JSON.stringify(responseBody));
 	}
 	return {
 		workflowData: result?.workflowData,
